@@ -1,0 +1,1 @@
+"""OpenNPS: self-hosted Net Promoter Score."""

@@ -1,0 +1,92 @@
+"""Answer scales and the three NPS groups."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from opennps.errors import InvalidScoreError
+
+__all__ = ["CES_SCALE", "CSAT_SCALE", "ENPS_SCALE", "NPS_SCALE", "SCALES", "Scale", "Segment",
+           "classify"]
+
+
+class Segment(enum.StrEnum):
+    """Bain's three groups of the 0–10 recommend question."""
+
+    PROMOTER = "promoter"  # 9–10
+    PASSIVE = "passive"  # 7–8
+    DETRACTOR = "detractor"  # 0–6
+
+
+@dataclass(frozen=True, slots=True)
+class Scale:
+    """A closed integer answer scale such as 0–10 (NPS) or 1–5 (CSAT).
+
+    Examples
+    --------
+    >>> NPS_SCALE.points
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)
+    >>> CSAT_SCALE.validate(6)
+    Traceback (most recent call last):
+    ...
+    opennps.errors.InvalidScoreError: csat score must be an integer from 1 to 5, got 6
+    """
+
+    name: str
+    low: int
+    high: int
+
+    @property
+    def points(self) -> tuple[int, ...]:
+        return tuple(range(self.low, self.high + 1))
+
+    @property
+    def size(self) -> int:
+        return self.high - self.low + 1
+
+    @property
+    def is_recommend(self) -> bool:
+        """True for 0–10 scales (NPS, eNPS), where promoters/passives/detractors apply."""
+        return self.low == 0 and self.high == 10
+
+    def validate(self, score: object, *, where: str = "") -> int:
+        """Return ``score`` as an int, or raise InvalidScoreError naming the scale.
+
+        Integral floats (``9.0``) are accepted; booleans, fractions and text are not.
+        """
+        suffix = f" ({where})" if where else ""
+        value: int | None = None
+        if isinstance(score, int) and not isinstance(score, bool):
+            value = score
+        elif isinstance(score, float) and score.is_integer():
+            value = int(score)
+        if value is None or not self.low <= value <= self.high:
+            raise InvalidScoreError(
+                f"{self.name} score must be an integer from {self.low} to {self.high}, "
+                f"got {score!r}{suffix}"
+            )
+        return value
+
+
+NPS_SCALE = Scale("nps", 0, 10)
+ENPS_SCALE = Scale("enps", 0, 10)
+CSAT_SCALE = Scale("csat", 1, 5)
+CES_SCALE = Scale("ces", 1, 7)
+SCALES: dict[str, Scale] = {s.name: s for s in (NPS_SCALE, ENPS_SCALE, CSAT_SCALE, CES_SCALE)}
+
+
+def classify(score: int) -> Segment:
+    """Return the NPS group of a 0–10 score.
+
+    Examples
+    --------
+    >>> classify(9), classify(7), classify(6)
+    (<Segment.PROMOTER: 'promoter'>, <Segment.PASSIVE: 'passive'>, <Segment.DETRACTOR: 'detractor'>)
+    """
+    value = NPS_SCALE.validate(score)
+    if value >= 9:
+        return Segment.PROMOTER
+    if value >= 7:
+        return Segment.PASSIVE
+    return Segment.DETRACTOR
