@@ -19,7 +19,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "activate", "active_language", "gettext", "ngettext", "pgettext"]
+__all__ = ["LANGUAGES", "N_", "activate", "active_language", "gettext", "ngettext", "pgettext"]
 
 DOMAIN = "opennps"
 LOCALE_DIR = Path(__file__).with_name("locale")
@@ -64,3 +64,8 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 def pgettext(context: str, message: str) -> str:
     return _catalogue(active_language()).pgettext(context, message)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for translation without translating it now (translated at use)."""
+    return message

@@ -1,0 +1,331 @@
+"""The ``opennps`` command line: translates arguments and errors; the library does the work."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from opennps import _i18n
+from opennps._i18n import N_
+from opennps._i18n import gettext as _
+from opennps.errors import OpenNPSError
+
+__all__ = ["main"]
+
+PERIODS = ("day", "week", "month", "quarter", "year")
+METHODS = ("adjusted-wald", "wald", "adjusted-wald-z2", "score", "bayes")
+OUTPUT_FORMATS = ("table", "json", "csv", "md")
+INPUT_FORMATS = ("csv", "tsv", "xlsx", "parquet", "json", "jsonl")
+LAYOUTS = ("generic", "delighted", "surveymonkey", "qualtrics", "typeform")
+ADJUSTMENTS = ("holm", "bh", "none")
+PROGRESS_MIN_BYTES = 64 * 1024 * 1024
+
+
+class _Translated:
+    """Mixin: help texts are msgids, translated when help is shown (not at import)."""
+
+    help: str | None
+
+    def _translated(self, method: Callable[..., Any], *args: Any) -> Any:
+        original = self.help
+        self.help = _(original) if original else original
+        try:
+            return method(*args)
+        finally:
+            self.help = original
+
+
+class Command(_Translated, click.Command):
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self._translated(super().format_help_text, ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        result: str = self._translated(super().get_short_help_str, limit)
+        return result
+
+
+class Group(_Translated, click.Group):
+    command_class = Command
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self._translated(super().format_help_text, ctx, formatter)
+
+
+class Option(_Translated, click.Option):
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        result: tuple[str, str] | None = self._translated(super().get_help_record, ctx)
+        return result
+
+
+def option(*names: str, **kwargs: Any) -> Callable[[Any], Any]:
+    return click.option(*names, cls=Option, **kwargs)
+
+
+def _set_language(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    _i18n.activate(value)
+    return value
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"],
+                                          "max_content_width": 100},
+             help=N_("OpenNPS: Net Promoter Score analysis with honest statistics.\n\n"
+                     "Run 'opennps COMMAND --help' for the options and an example of each "
+                     "command. Documentation: docs/cli.md."))
+@click.version_option(package_name="opennps", message="%(prog)s %(version)s")
+@option("--lang", type=click.Choice(_i18n.LANGUAGES), callback=_set_language, is_eager=True,
+        expose_value=False, envvar="OPENNPS_LANG",
+        help=N_("Language of messages and tables (default: from OPENNPS_LANG or LANG)."))
+def main() -> None:
+    pass
+
+
+# -- shared options ----------------------------------------------------------------------------
+
+def _parse_date(_ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            _("expected a date as YYYY-MM-DD, e.g. 2025-01-31; got {value!r}").format(
+                value=value)) from None
+
+
+def _parse_where(_ctx: click.Context, _param: click.Parameter,
+                 values: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    where: dict[str, tuple[str, ...]] = {}
+    for item in values:
+        column, sep, allowed = item.partition("=")
+        if not sep or not column.strip() or not allowed:
+            raise click.BadParameter(
+                _("expected COLUMN=VALUE or COLUMN=V1,V2; got {value!r}").format(value=item))
+        where[column.strip()] = tuple(v.strip() for v in allowed.split(","))
+    return where
+
+
+def file_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Options that say how to read the input file."""
+    decorators = [
+        click.argument("path", type=click.Path(allow_dash=True, dir_okay=False)),
+        option("--input-format", type=click.Choice(INPUT_FORMATS),
+               help=N_("Format of PATH (default: from the extension or the content).")),
+        option("--layout", type=click.Choice(LAYOUTS),
+               help=N_("Vendor export layout (default: detected from the headers).")),
+        option("--encoding", help=N_("Text encoding of a CSV/TSV file (default: detected).")),
+        option("--delimiter", help=N_("Field delimiter of a CSV file (default: detected).")),
+        option("--score-column", help=N_("Column with the 0–10 score (default: detected).")),
+        option("--date-column", help=N_("Column with the answer date (default: detected).")),
+        option("--since", callback=_parse_date,
+               help=N_("Only answers on or after this date (YYYY-MM-DD).")),
+        option("--until", callback=_parse_date,
+               help=N_("Only answers on or before this date (YYYY-MM-DD).")),
+        option("--where", "where", multiple=True, callback=_parse_where, metavar="COL=V[,V]",
+               help=N_("Only rows whose column has one of the values; repeatable.")),
+        option("--skip-invalid", is_flag=True,
+               help=N_("Leave out rows with an invalid score or date and report them, "
+                       "instead of stopping at the first.")),
+        option("--progress/--no-progress", default=None,
+               help=N_("Show a progress bar (default: on a terminal, for files over 64 MB).")),
+    ]
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
+
+
+def stats_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    decorators = [
+        option("--method", type=click.Choice(METHODS), default="adjusted-wald",
+               show_default=True, help=N_("Confidence interval method.")),
+        option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+               default=0.95, show_default=True, help=N_("Confidence level.")),
+        option("--min-n", type=click.IntRange(min=0), default=30, show_default=True,
+               help=N_("Flag groups with fewer answers than this as small.")),
+        option("--adjust", type=click.Choice(ADJUSTMENTS), default="holm", show_default=True,
+               help=N_("Multiple-comparison control: Holm, Benjamini–Hochberg, or none.")),
+        option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table",
+               show_default=True, help=N_("Output format.")),
+        option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
+               default="-", help=N_("Write to this file instead of standard output.")),
+    ]
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
+
+
+def _count_options(path: str, kw: dict[str, Any]) -> dict[str, Any]:
+    from opennps.analysis import FileOptions
+
+    return {
+        "options": FileOptions(format=kw["input_format"], layout=kw["layout"],
+                               encoding=kw["encoding"], delimiter=kw["delimiter"],
+                               score_column=kw["score_column"], date_column=kw["date_column"]),
+        "since": kw["since"], "until": kw["until"], "where": kw["where"],
+        "skip_invalid": kw["skip_invalid"], "progress": _progress(path, kw["progress"]),
+    }
+
+
+def _progress(path: str, wanted: bool | None) -> Callable[[float], None] | None:
+    if wanted is None:
+        try:
+            large = path != "-" and os.path.getsize(path) >= PROGRESS_MIN_BYTES
+        except OSError:
+            large = False
+        wanted = large and sys.stderr.isatty()
+    if not wanted:
+        return None
+    bar = click.progressbar(length=1000, label=_("Reading"), file=sys.stderr)
+    state = {"shown": 0}
+
+    def update(fraction: float) -> None:
+        target = max(0, min(1000, int(fraction * 1000)))
+        if target > state["shown"]:
+            bar.update(target - state["shown"])
+            state["shown"] = target
+        if target >= 1000:
+            bar.render_finish()
+
+    return update
+
+
+def _emit(text: str, output: str) -> None:
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+
+
+def _run(action: Callable[[], None]) -> None:
+    try:
+        action()
+    except OpenNPSError as error:
+        click.echo(_("Error: {message}").format(message=error), err=True)
+        sys.exit(1)
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+@main.command(help=N_(
+    "Analyse the NPS of a file of answers: overall, per segment and per period.\n\n"
+    "Each segment is tested against the rest and each period against the one before, with "
+    "multiple-comparison control.\n\n"
+    "\b\nExample:\n  opennps analyze responses.csv --by region --period month --format json"))
+@file_options
+@option("--by", multiple=True, metavar="COLUMN",
+        help=N_("Break down by this column; repeat for combinations."))
+@option("--period", type=click.Choice(PERIODS), help=N_("Trend by this period."))
+@stats_options
+def analyze(path: str, by: tuple[str, ...], period: str | None, method: str,
+            confidence: float, min_n: int, adjust: str, fmt: str, output: str,
+            **kw: Any) -> None:
+    def action() -> None:
+        from opennps._render import analysis_json, analysis_table, render
+        from opennps.analysis import analyze_file
+
+        result = analyze_file(path, by=by, period=period, method=method,
+                              confidence_level=confidence, min_n=min_n, adjustment=adjust,
+                              **_count_options(path, kw))
+        _emit(render(analysis_table(result), analysis_json(result), fmt), output)
+
+    _run(action)
+
+
+@main.command(help=N_(
+    "Test differences in NPS between segments or between periods.\n\n"
+    "With --by: each segment against the rest (--pairs rest) or every pair (--pairs all). "
+    "With --period: each period against the previous one. All tests shown together are "
+    "controlled for multiple comparisons.\n\n"
+    "\b\nExamples:\n  opennps compare responses.csv --by plan --pairs all\n"
+    "  opennps compare responses.csv --period quarter"))
+@file_options
+@option("--by", multiple=True, metavar="COLUMN", help=N_("Compare the segments of this column."))
+@option("--period", type=click.Choice(PERIODS), help=N_("Compare each period with the previous."))
+@option("--pairs", type=click.Choice(("rest", "all")), default="rest", show_default=True,
+        help=N_("Segments: each against the rest, or every pair."))
+@stats_options
+def compare(path: str, by: tuple[str, ...], period: str | None, pairs: str, method: str,
+            confidence: float, min_n: int, adjust: str, fmt: str, output: str,
+            **kw: Any) -> None:
+    if not by and not period:
+        raise click.UsageError(_("say what to compare: --by COLUMN or --period PERIOD."))
+
+    def action() -> None:
+        from opennps._render import comparison_json, comparison_table, render
+        from opennps.analysis import compare_file
+
+        result = compare_file(path, by=by, period=period,
+                              mode="pairs" if pairs == "all" else "rest", method=method,
+                              confidence_level=confidence, min_n=min_n, adjustment=adjust,
+                              **_count_options(path, kw))
+        _emit(render(comparison_table(result), comparison_json(result), fmt), output)
+
+    _run(action)
+
+
+@main.command("sample-size", help=N_(
+    "How many answers are needed for a given margin of error of the NPS.\n\n"
+    "\b\nExample:\n  opennps sample-size --margin 5 --promoters 0.5 --detractors 0.2"))
+@option("--margin", type=click.FloatRange(0, 200, min_open=True), required=True,
+        help=N_("Wanted margin of error (half-width of the interval) in NPS points."))
+@option("--promoters", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+        help=N_("Expected share of promoters (0–1)."))
+@option("--detractors", type=click.FloatRange(0, 1), default=0.2, show_default=True,
+        help=N_("Expected share of detractors (0–1)."))
+@option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+        default=0.95, show_default=True, help=N_("Confidence level."))
+@option("--method", type=click.Choice(("adjusted-wald", "wald")), default="adjusted-wald",
+        show_default=True, help=N_("Interval method the margin refers to."))
+@option("--population", type=click.IntRange(min=1),
+        help=N_("Size of the population surveyed (applies the finite-population correction)."))
+@option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table",
+        show_default=True, help=N_("Output format."))
+def sample_size(margin: float, promoters: float, detractors: float, confidence: float,
+                method: str, population: int | None, fmt: str) -> None:
+    def action() -> None:
+        from opennps._render import Table, render
+        from opennps.core import sample_size as compute
+
+        result = compute(margin, promoters=promoters, detractors=detractors,
+                         confidence_level=confidence, method=method, population=population)
+        document = {"metric": "nps", "margin": margin, "promoters": promoters,
+                    "detractors": detractors, "confidence": confidence, "method": method,
+                    "population": population, "n": result.n}
+        table = Table(keys=list(document), headers=[
+            _("metric"), _("margin"), _("promoters"), _("detractors"), _("confidence"),
+            _("method"), _("population"), _("answers needed")],
+            rows=[list(document.values())])
+        if fmt == "table":
+            click.echo(_("{n} answers give a margin of error of ±{margin} NPS points at "
+                         "{confidence}% confidence ({method}).").format(
+                n=result.n, margin=f"{margin:g}", confidence=f"{100 * confidence:g}",
+                method=method))
+            return
+        click.echo(render(table, document, fmt), nl=False)
+
+    _run(action)
+
+
+@main.command(help=N_(
+    "Write the demo dataset: realistic NPS answers over 24 months in six languages.\n\n"
+    "\b\nExample:\n  opennps demo -o demo.csv --rows 20000"))
+@option("-o", "--output", type=click.Path(dir_okay=False), default="demo.csv",
+        show_default=True, help=N_("File to write: .csv, .jsonl or .parquet."))
+@option("--rows", type=click.IntRange(min=1), default=20_000, show_default=True,
+        help=N_("Number of answers."))
+@option("--seed", type=int, default=2026, show_default=True,
+        help=N_("Random seed (the same seed writes the same data)."))
+def demo(output: str, rows: int, seed: int) -> None:
+    def action() -> None:
+        from opennps.demo import write_demo
+
+        path = write_demo(output, rows=rows, seed=seed)
+        click.echo(_("Wrote {rows} demo answers to {path}.").format(rows=rows, path=path),
+                   err=True)
+
+    _run(action)
