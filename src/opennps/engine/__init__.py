@@ -1,0 +1,39 @@
+"""Score histograms from tables: DuckDB over files, any Ibis backend for warehouses.
+
+One GROUP BY query per analysis counts the answers per group, period and raw score value;
+:class:`HistogramSet` holds the cells, which add up to the per-group, per-period and
+overall histograms that :mod:`opennps.core` turns into statistics.
+
+>>> import ibis
+>>> from opennps.core import NPS_SCALE
+>>> con = connect(threads=1)
+>>> t = con.sql("SELECT * FROM (VALUES (10, DATE '2025-01-30'), (6, DATE '2025-02-02')) "
+...             "AS t(score, opennps_date)")
+>>> hs = compute_histograms(t, score="score", scale=NPS_SCALE, period="month")
+>>> {period: h.groups() for period, h in hs.by_period().items()}
+{'2025-01': (1, 0, 0), '2025-02': (0, 0, 1)}
+"""
+
+from opennps.engine._columns import require_columns
+from opennps.engine._compute import compute_histograms, gather
+from opennps.engine._connect import available_cores, connect
+from opennps.engine._expr import histogram_expr
+from opennps.engine._filters import Filters
+from opennps.engine._histogram_set import Cell, HistogramSet
+from opennps.engine._periods import PERIODS, format_period
+from opennps.engine._scores import score_point
+
+__all__ = [
+    "PERIODS",
+    "Cell",
+    "Filters",
+    "HistogramSet",
+    "available_cores",
+    "compute_histograms",
+    "connect",
+    "format_period",
+    "gather",
+    "histogram_expr",
+    "require_columns",
+    "score_point",
+]

@@ -1,0 +1,65 @@
+"""Calendar periods: the bucket expression in the query and the key formatted in Python."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import ibis.expr.types as ir
+
+from opennps._i18n import gettext as _
+from opennps.errors import InvalidArgumentError
+
+__all__ = ["PERIODS", "check_period", "format_period", "period_bucket"]
+
+PERIODS: tuple[str, ...] = ("day", "week", "month", "quarter", "year")
+
+# Ibis truncation units. "W" truncates to the Monday that starts the ISO week on every
+# backend OpenNPS targets (DuckDB, PostgreSQL: date_trunc('week', ...)).
+_UNITS = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}
+
+
+def check_period(period: str | None) -> None:
+    """Raise InvalidArgumentError unless ``period`` is ``None`` or one of :data:`PERIODS`."""
+    if period is not None and period not in _UNITS:
+        raise InvalidArgumentError(
+            _("period must be one of {allowed}, got {value!r}. Pick one of those.").format(
+                allowed=", ".join(PERIODS), value=period
+            )
+        )
+
+
+def period_bucket(column: ir.TimestampValue | ir.DateValue, period: str) -> ir.Value:
+    """The start of the ``period`` holding each value of ``column`` (NULL stays NULL)."""
+    check_period(period)
+    return column.truncate(_UNITS[period])
+
+
+def format_period(start: date | datetime | None, period: str) -> str | None:
+    """Format the start of a period as its key.
+
+    Keys sort in time order as text: day ``2025-01-31``, ISO week ``2025-W05``, month
+    ``2025-01``, quarter ``2025-Q1``, year ``2025``. A week belongs to the ISO year of its
+    Monday, which is the year of its Thursday, so the last days of December can fall in
+    week 1 of the next year and the first days of January in week 52 or 53 of the last.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> format_period(date(2024, 12, 30), "week"), format_period(date(2021, 1, 3), "week")
+    ('2025-W01', '2020-W53')
+    >>> format_period(date(2025, 8, 1), "quarter"), format_period(None, "month")
+    ('2025-Q3', None)
+    """
+    check_period(period)
+    if start is None:
+        return None
+    if period == "day":
+        return f"{start.year:04d}-{start.month:02d}-{start.day:02d}"
+    if period == "week":
+        iso = start.isocalendar()
+        return f"{iso.year:04d}-W{iso.week:02d}"
+    if period == "month":
+        return f"{start.year:04d}-{start.month:02d}"
+    if period == "quarter":
+        return f"{start.year:04d}-Q{(start.month - 1) // 3 + 1}"
+    return f"{start.year:04d}"

@@ -1,0 +1,111 @@
+"""Running a query: on DuckDB in a worker thread that reports progress, elsewhere plainly."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from opennps._i18n import gettext as _
+from opennps.errors import DataError
+
+__all__ = ["POLL_SECONDS", "run_query"]
+
+POLL_SECONDS = 0.1
+"""How often the calling thread asks DuckDB how far a running query has got."""
+
+Progress = Callable[[float], None]
+
+
+def run_query(expr: ir.Table, progress: Progress | None = None) -> pa.Table:
+    """Execute ``expr`` on its backend and return the result as an Arrow table.
+
+    On DuckDB the query runs without preserving insertion order (an aggregate needs none,
+    and it lets DuckDB use less memory); with ``progress`` it runs in a worker thread while
+    the calling thread polls ``query_progress()`` and calls ``progress(fraction)`` with a
+    growing fraction below 1, then ``progress(1.0)`` once, when the result is in. Any
+    exception (from the query, from ``progress``, or KeyboardInterrupt in the calling
+    thread) interrupts the query, waits for the worker and propagates; DuckDB errors
+    become DataError. Other backends run the query in the calling thread and call
+    ``progress(1.0)`` at the end.
+    """
+    backend = ibis.get_backend(expr)
+    if backend.name != "duckdb":
+        result = backend.to_pyarrow(expr)
+        if progress is not None:
+            progress(1.0)
+        return result
+    raw: duckdb.DuckDBPyConnection = backend.con
+    wanted = {"preserve_insertion_order": "false"}
+    if progress is not None:
+        wanted |= {"enable_progress_bar": "true", "enable_progress_bar_print": "false"}
+    try:
+        with _settings(raw, wanted):
+            if progress is None:
+                return backend.to_pyarrow(expr)
+            return _run_watched(lambda: backend.to_pyarrow(expr), raw, progress)
+    except duckdb.InterruptException:
+        raise
+    except duckdb.Error as error:
+        raise DataError(
+            _("the query over the data failed: {error}. Check that the file is complete "
+              "and readable.").format(error=str(error).strip())
+        ) from error
+
+
+@contextmanager
+def _settings(raw: duckdb.DuckDBPyConnection, values: dict[str, str]) -> Iterator[None]:
+    """Apply DuckDB settings for the duration of a block, then restore the old values."""
+    previous: dict[str, str] = {}
+    for name in values:
+        row = raw.execute("SELECT current_setting(?)", [name]).fetchone()
+        previous[name] = str(row[0]).lower() if row is not None else ""
+    for name, value in values.items():
+        raw.execute(f"SET {name} = {value}")
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value:
+                raw.execute(f"SET {name} = {value}")
+
+
+def _run_watched(query: Callable[[], pa.Table], raw: duckdb.DuckDBPyConnection,
+                 progress: Progress) -> pa.Table:
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            outcome["result"] = query()
+        except BaseException as error:  # handed to the calling thread
+            outcome["error"] = error
+
+    worker = threading.Thread(target=work, name="opennps-query", daemon=True)
+    worker.start()
+    last = -1.0
+    try:
+        while True:
+            worker.join(POLL_SECONDS)
+            if not worker.is_alive():
+                break
+            fraction = raw.query_progress() / 100.0
+            if last < fraction < 1.0:  # -1 while unknown; 1.0 is kept for the end
+                last = fraction
+                progress(fraction)
+    except BaseException:
+        raw.interrupt()
+        worker.join()
+        raise
+    if "error" in outcome:
+        error = outcome["error"]
+        assert isinstance(error, BaseException)
+        raise error
+    progress(1.0)
+    result = outcome["result"]
+    assert isinstance(result, pa.Table)
+    return result
