@@ -4,7 +4,34 @@ Every statistic here takes counts (a :class:`Histogram` or group counts) and ret
 a ``…Result`` object. Nothing in this package does I/O or imports a third-party module.
 """
 
+from opennps.core._bands import BANDS, LABELS, Band, Bands, interpret
+from opennps.core._bayes import PRIORS, BayesResult
+from opennps.core._benchmarks import (
+    BENCHMARKS,
+    INDUSTRIES,
+    Benchmark,
+    BenchmarkComparison,
+    benchmarks_for,
+    compare_to_benchmarks,
+)
+from opennps.core._ces import CESResult, ces
+from opennps.core._csat import CSATResult, csat
+from opennps.core._enps import enps
 from opennps.core._histogram import Histogram
+from opennps.core._interval import ConfidenceInterval
+from opennps.core._key_drivers import (
+    KEY_DRIVER_METHODS,
+    MAX_LMG_DRIVERS,
+    KeyDriverResult,
+    key_drivers,
+)
+from opennps.core._multiple import ADJUSTMENT_METHODS, adjust_p_values
+from opennps.core._nps import NPS_INTERVAL_METHODS, NPSResult, nps
+from opennps.core._paired import compare_paired
+from opennps.core._pooled import pooled_nps
+from opennps.core._proportion import PROPORTION_METHODS
+from opennps.core._retention import retention_rate
+from opennps.core._sample_size import SAMPLE_SIZE_METHODS, SampleSizeResult, sample_size
 from opennps.core._scale import (
     CES_SCALE,
     CSAT_SCALE,
@@ -15,15 +42,57 @@ from opennps.core._scale import (
     Segment,
     classify,
 )
+from opennps.core._two_sample import COMPARISON_METHODS, NPSComparisonResult, compare_nps
+from opennps.core._weighted import WeightedNPSResult, weighted_nps
 
 __all__ = [
+    "ADJUSTMENT_METHODS",
+    "BANDS",
+    "BENCHMARKS",
+    "Band",
+    "Bands",
+    "BayesResult",
+    "Benchmark",
+    "BenchmarkComparison",
+    "CESResult",
     "CES_SCALE",
+    "COMPARISON_METHODS",
+    "CSATResult",
     "CSAT_SCALE",
+    "ConfidenceInterval",
     "ENPS_SCALE",
-    "NPS_SCALE",
-    "SCALES",
     "Histogram",
+    "INDUSTRIES",
+    "KEY_DRIVER_METHODS",
+    "KeyDriverResult",
+    "LABELS",
+    "MAX_LMG_DRIVERS",
+    "NPSComparisonResult",
+    "NPSResult",
+    "NPS_INTERVAL_METHODS",
+    "NPS_SCALE",
+    "PRIORS",
+    "PROPORTION_METHODS",
+    "SAMPLE_SIZE_METHODS",
+    "SCALES",
+    "SampleSizeResult",
     "Scale",
     "Segment",
+    "WeightedNPSResult",
+    "adjust_p_values",
+    "benchmarks_for",
+    "ces",
     "classify",
+    "compare_nps",
+    "compare_paired",
+    "compare_to_benchmarks",
+    "csat",
+    "enps",
+    "interpret",
+    "key_drivers",
+    "nps",
+    "pooled_nps",
+    "retention_rate",
+    "sample_size",
+    "weighted_nps",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from opennps._i18n import gettext as _
 from opennps.core._scale import NPS_SCALE, Scale
 from opennps.errors import InvalidArgumentError
 
@@ -37,14 +38,16 @@ class Histogram:
     def __post_init__(self) -> None:
         if len(self.counts) != self.scale.size:
             raise InvalidArgumentError(
-                f"a {self.scale.name} histogram needs {self.scale.size} counts "
-                f"(scores {self.scale.low}–{self.scale.high}), got {len(self.counts)}"
+                _("a {scale} histogram needs {size} counts (scores {low}–{high}), "
+                  "got {got}").format(scale=self.scale.name, size=self.scale.size,
+                                      low=self.scale.low, high=self.scale.high,
+                                      got=len(self.counts))
             )
         for point, count in zip(self.scale.points, self.counts, strict=True):
             if isinstance(count, bool) or not isinstance(count, int) or count < 0:
                 raise InvalidArgumentError(
-                    f"histogram counts must be non-negative integers, got {count!r} "
-                    f"for score {point}"
+                    _("histogram counts must be non-negative integers, got {value!r} "
+                      "for score {point}").format(value=count, point=point)
                 )
 
     @classmethod
@@ -56,7 +59,7 @@ class Histogram:
         """Count raw scores; each must be an integer on the scale."""
         counts = [0] * scale.size
         for index, score in enumerate(scores):
-            value = scale.validate(score, where=f"item {index}")
+            value = scale.validate(score, where=_("item {index}").format(index=index))
             counts[value - scale.low] += 1
         return cls(tuple(counts), scale)
 
@@ -88,8 +91,9 @@ class Histogram:
         """``(promoters, passives, detractors)`` of a 0–10 histogram."""
         if not self.scale.is_recommend:
             raise InvalidArgumentError(
-                f"promoters/passives/detractors need a 0–10 scale, got the "
-                f"{self.scale.name} scale {self.scale.low}–{self.scale.high}"
+                _("promoters/passives/detractors need a 0–10 scale, got the {scale} scale "
+                  "{low}–{high}").format(scale=self.scale.name, low=self.scale.low,
+                                        high=self.scale.high)
             )
         return self.count_between(9, 10), self.count_between(7, 8), self.count_between(0, 6)
 
@@ -101,7 +105,8 @@ class Histogram:
             return NotImplemented
         if other.scale != self.scale:
             raise InvalidArgumentError(
-                f"cannot add a {other.scale.name} histogram to a {self.scale.name} histogram"
+                _("cannot add a {other} histogram to a {scale} histogram").format(
+                    other=other.scale.name, scale=self.scale.name)
             )
         return Histogram(tuple(a + b for a, b in zip(self.counts, other.counts, strict=True)),
                          self.scale)

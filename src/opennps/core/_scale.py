@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from opennps._i18n import gettext as _
 from opennps.errors import InvalidScoreError
 
 __all__ = ["CES_SCALE", "CSAT_SCALE", "ENPS_SCALE", "NPS_SCALE", "SCALES", "Scale", "Segment",
@@ -55,17 +56,19 @@ class Scale:
 
         Integral floats (``9.0``) are accepted; booleans, fractions and text are not.
         """
-        suffix = f" ({where})" if where else ""
         value: int | None = None
         if isinstance(score, int) and not isinstance(score, bool):
             value = score
         elif isinstance(score, float) and score.is_integer():
             value = int(score)
         if value is None or not self.low <= value <= self.high:
-            raise InvalidScoreError(
-                f"{self.name} score must be an integer from {self.low} to {self.high}, "
-                f"got {score!r}{suffix}"
+            message = (
+                _("{scale} score must be an integer from {low} to {high}, got {value} ({where})")
+                if where else
+                _("{scale} score must be an integer from {low} to {high}, got {value}")
             )
+            raise InvalidScoreError(message.format(scale=self.name, low=self.low, high=self.high,
+                                                   value=repr(score), where=where))
         return value
 
 
