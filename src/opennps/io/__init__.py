@@ -1,0 +1,27 @@
+"""Reading response files: CSV, TSV, XLSX, Parquet, JSON and JSON Lines.
+
+:func:`open_dataset` detects a file's format, text encoding, delimiter, vendor layout
+(Delighted, SurveyMonkey, Qualtrics, Typeform) and the columns holding the score, date,
+comment and response id, and returns a :class:`Dataset` that DuckDB scans in place
+(:meth:`Dataset.to_ibis`). Nothing here loads all rows into Python objects; only the
+error path (:meth:`Dataset.locate`) walks rows to name the bad ones.
+"""
+
+from opennps.io._dataset import DATE_COLUMN, INVALID_DATE_COLUMN, Dataset
+from opennps.io._layouts import LAYOUTS
+from opennps.io._open import open_dataset
+from opennps.io._scores import describe_date_error, describe_score_error, is_missing, parse_score
+from opennps.io._sniff import FORMATS
+
+__all__ = [
+    "DATE_COLUMN",
+    "FORMATS",
+    "INVALID_DATE_COLUMN",
+    "LAYOUTS",
+    "Dataset",
+    "describe_date_error",
+    "describe_score_error",
+    "is_missing",
+    "open_dataset",
+    "parse_score",
+]

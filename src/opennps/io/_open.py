@@ -1,0 +1,335 @@
+"""Open a user's file: detect its format, encoding, delimiter, layout and columns."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import duckdb
+
+from opennps._i18n import gettext as _
+from opennps.core import NPS_SCALE, Scale
+from opennps.errors import FileFormatError, MissingColumnError
+from opennps.io._columns import (
+    date_candidates,
+    find_column,
+    find_comment,
+    find_id,
+    find_score,
+    quote_list,
+)
+from opennps.io._dataset import Dataset, quote_identifier, quote_literal
+from opennps.io._dates import INTEGER_TYPES, DateFormat, choose_date_format, native_date_format
+from opennps.io._encoding import read_text_sample, to_utf8
+from opennps.io._layouts import Header, check_layout, read_header
+from opennps.io._sniff import (
+    check_delimiter,
+    check_format,
+    detect_delimiter,
+    format_from_content,
+    format_from_name,
+    parse_records,
+    text_format,
+)
+from opennps.io._xlsx import xlsx_to_parquet
+
+__all__ = ["open_dataset"]
+
+_DATE_SAMPLE = 1000
+_STDIN = "<stdin>"
+
+
+@dataclass
+class _Source:
+    """What DuckDB reads (a table function call) and what the header said."""
+
+    sql: str
+    header: Header
+    types: dict[str, str]
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def open_dataset(source: str | os.PathLike[str], *, format: str | None = None,
+                 layout: str | None = None, encoding: str | None = None,
+                 delimiter: str | None = None, score_column: str | None = None,
+                 date_column: str | None = None, comment_column: str | None = None,
+                 id_column: str | None = None, scale: Scale = NPS_SCALE,
+                 stdin: BinaryIO | None = None) -> Dataset:
+    """Open a file of responses (CSV, TSV, XLSX, Parquet, JSON, JSON Lines) for analysis.
+
+    Parameters
+    ----------
+    source : str or path
+        The file; ``"-"`` reads standard input (``stdin`` if given), copied to a
+        temporary file, its format detected from the content.
+    format : str, optional
+        One of ``FORMATS``; default: from the extension, else from the content.
+    layout : str, optional
+        One of ``LAYOUTS``; default: detected from the header.
+    encoding : str, optional
+        The text encoding (any Python codec name); default: detected (UTF-8, UTF-8 with
+        BOM, UTF-16 with BOM, cp1250, cp1251).
+    delimiter : str, optional
+        The field delimiter of CSV/TSV (``"tab"`` for TAB); default: detected.
+    score_column, date_column, comment_column, id_column : str, optional
+        Column names that override detection.
+    scale : Scale
+        The answer scale (``NPS_SCALE`` by default).
+
+    Returns
+    -------
+    Dataset
+        A context manager; closing it removes temporary files.
+
+    Raises
+    ------
+    FileFormatError
+        Missing, empty or header-only file; unknown format; bytes not valid in the
+        encoding; unreadable content.
+    MissingColumnError
+        A named column is absent, or no score column can be found; the message lists the
+        columns found and the option that fixes it.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "answers.csv"
+    >>> _ = path.write_text("Data;Ocena;Komentarz\\n31.01.2025;9;Świetnie\\n", encoding="utf-8")
+    >>> with open_dataset(path) as ds:
+    ...     (ds.format, ds.delimiter, ds.score_column, ds.date_column, ds.comment_column,
+    ...      ds.date_format)
+    ('csv', ';', 'Ocena', 'Data', 'Komentarz', 'DD.MM.YYYY')
+    """
+    format = check_format(format)
+    layout = check_layout(layout)
+    delimiter = check_delimiter(delimiter)
+    workdir = Path(tempfile.mkdtemp(prefix="opennps-"))
+    try:
+        name, path = _materialize(source, stdin, workdir)
+        size = path.stat().st_size
+        if size == 0:
+            raise FileFormatError(
+                _("{name} is empty (0 bytes): there is nothing to analyse. Check that the "
+                  "export finished, or pass another file.").format(name=name))
+        with path.open("rb") as f:
+            head = f.read(8)
+        sniffed = None if format else format_from_content(head, name=name)
+        kind = format or sniffed or (format_from_name(path) if name != _STDIN else None)
+        if kind == "parquet":
+            read = _parquet(path, name, layout)
+        elif kind == "xlsx":
+            out = workdir / "sheet.parquet"
+            read = _Source(f"read_parquet({quote_literal(str(out))})",
+                           xlsx_to_parquet(path, out, name=name, layout=layout), {})
+        else:
+            kind, read = _text(path, name, kind, layout, encoding, delimiter, workdir)
+        con = duckdb.connect()
+        try:
+            _require_rows(con, read.sql, name)
+            return _dataset(con, read, name=name, format=kind, size=size, scale=scale,
+                            workdir=workdir, score=score_column, date=date_column,
+                            comment=comment_column, id=id_column)
+        finally:
+            con.close()
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+
+
+def _materialize(source: str | os.PathLike[str], stdin: BinaryIO | None, workdir: Path
+                 ) -> tuple[str, Path]:
+    given = os.fspath(source)
+    if given == "-":
+        path = workdir / "stdin"
+        with path.open("wb") as out:
+            shutil.copyfileobj(stdin if stdin is not None else sys.stdin.buffer, out, 1 << 20)
+        return _STDIN, path
+    path = Path(given)
+    if not path.is_file():
+        raise FileFormatError(
+            _("{name} does not exist or is not a file. Check the path, or pass - to read "
+              "standard input.").format(name=given))
+    return given, path
+
+
+def _text(path: Path, name: str, kind: str | None, layout: str | None, encoding: str | None,
+          delimiter: str | None, workdir: Path) -> tuple[str, _Source]:
+    data, used = to_utf8(path, encoding=encoding, name=name, workdir=workdir)
+    text, complete = read_text_sample(data)
+    if not text.strip():
+        raise FileFormatError(
+            _("{name} holds only blank lines: there is nothing to analyse. Check that the "
+              "export finished, or pass another file.").format(name=name))
+    if kind in (None, "json", "jsonl"):
+        kind = text_format(text) or kind or "csv"
+    if kind in ("json", "jsonl"):
+        fmt = "array" if kind == "json" else "newline_delimited"
+        plain = f"read_json({quote_literal(str(data))}, format='{fmt}')"
+        names = _describe(plain, name, kind)
+        header = read_header([list(names)], layout)
+        columns = ", ".join(f"{quote_literal(c)}: 'VARCHAR'" for c in header.columns)
+        sql = f"read_json({quote_literal(str(data))}, format='{fmt}', columns={{{columns}}})"
+        return kind, _Source(sql, header, {}, encoding=used)
+    if delimiter is None:
+        delimiter = "\t" if kind == "tsv" else detect_delimiter(text, complete=complete)
+    if kind is None or kind not in ("csv", "tsv"):
+        kind = "tsv" if delimiter == "\t" else "csv"
+    records = parse_records(text, delimiter, complete=complete, limit=3)
+    header = read_header(records, layout)
+    read_delimiter = delimiter
+    if header.header_rows > 1:
+        data = _drop_header_rows(data, delimiter, header, workdir)
+        read_delimiter = ","
+    columns = ", ".join(f"{quote_literal(c)}: 'VARCHAR'" for c in header.columns)
+    sql = (f"read_csv({quote_literal(str(data))}, delim={quote_literal(read_delimiter)}, "
+           "quote='\"', escape='\"', header=true, auto_detect=false, null_padding=true, "
+           f"columns={{{columns}}})")
+    return kind, _Source(sql, header, {}, encoding=used, delimiter=delimiter)
+
+
+def _drop_header_rows(data: Path, delimiter: str, header: Header, workdir: Path) -> Path:
+    """Stream the file to one with a single header row (quoted line breaks respected)."""
+    out = workdir / "data.csv"
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    with data.open(encoding="utf-8-sig", newline="") as src, \
+            out.open("w", encoding="utf-8", newline="") as dst:
+        reader = csv.reader(src, delimiter=delimiter)
+        writer = csv.writer(dst, lineterminator="\n")
+        writer.writerow(header.columns)
+        skipped = 0
+        for row in reader:
+            if not row:
+                continue
+            if skipped < header.header_rows:
+                skipped += 1
+                continue
+            writer.writerow(row)
+    return out
+
+
+def _describe(relation: str, name: str, kind: str) -> tuple[str, ...]:
+    con = duckdb.connect()
+    try:
+        rows = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
+    except duckdb.Error as error:
+        raise FileFormatError(
+            _("{name} cannot be read as {format}: {error}. Check the file, or pass --format "
+              "with its real format.").format(name=name, format=kind.upper(),
+                                               error=str(error).splitlines()[0])
+        ) from None
+    finally:
+        con.close()
+    return tuple(str(row[0]) for row in rows)
+
+
+def _parquet(path: Path, name: str, layout: str | None) -> _Source:
+    relation = f"read_parquet({quote_literal(str(path))})"
+    con = duckdb.connect()
+    try:
+        rows = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
+    except duckdb.Error as error:
+        raise FileFormatError(
+            _("{name} cannot be read as Parquet: {error}. Check the file, or pass --format "
+              "with its real format.").format(name=name, error=str(error).splitlines()[0])
+        ) from None
+    finally:
+        con.close()
+    header = read_header([[str(row[0]) for row in rows]], layout)
+    return _Source(relation, header, {str(row[0]): str(row[1]) for row in rows})
+
+
+def _require_rows(con: duckdb.DuckDBPyConnection, relation: str, name: str) -> None:
+    try:
+        row = con.execute(f"SELECT 1 FROM {relation} LIMIT 1").fetchone()
+    except duckdb.Error as error:
+        raise FileFormatError(
+            _("{name} cannot be read: {error}. Check the file, or pass --format, --encoding "
+              "or --delimiter.").format(name=name, error=str(error).splitlines()[0])
+        ) from None
+    if row is None:
+        raise FileFormatError(
+            _("{name} has a header row but no data rows. Export the file again with its "
+              "responses, or pass another file.").format(name=name))
+
+
+def _dataset(con: duckdb.DuckDBPyConnection, read: _Source, *, name: str, format: str,
+             size: int, scale: Scale, workdir: Path, score: str | None, date: str | None,
+             comment: str | None, id: str | None) -> Dataset:
+    header = read.header
+    columns, labels, hints = header.columns, header.labels, header.hints
+    if score is not None:
+        score = find_column(score, columns, option="--score-column", name=name)
+    else:
+        score = find_score(columns, labels, scale, hints.get("score", ()))
+        if score is None:
+            raise MissingColumnError(
+                _("no score column found in {name}: no header names a score (such as 'Score', "
+                  "'NPS' or 'How likely … recommend …'); columns found: {found}. Pass "
+                  "--score-column with the column that holds the 0–10 answers."
+                  ).format(name=name, found=quote_list(columns)),
+                column=None, found=columns)
+    if comment is not None:
+        comment = find_column(comment, columns, option="--comment-column", name=name)
+    else:
+        comment = find_comment(columns, labels, hints.get("comment", ()), skip=[score])
+    if id is not None:
+        id = find_column(id, columns, option="--id-column", name=name)
+    else:
+        id = find_id(columns, labels, hints.get("id", ()), skip=[score, comment or ""])
+    reader: DateFormat | None = None
+    native = False
+    if date is not None:
+        date = find_column(date, columns, option="--date-column", name=name)
+        reader, native = _date_reader(con, read, date, header.day_first, require=False)
+    else:
+        taken = [score, comment or "", id or ""]
+        for candidate in date_candidates(columns, labels, hints.get("date", ()), skip=taken):
+            reader, native = _date_reader(con, read, candidate, header.day_first, require=True)
+            if reader is not None:
+                date = candidate
+                break
+    return Dataset(name=name, format=format, layout=header.layout, encoding=read.encoding,
+                   delimiter=read.delimiter, columns=columns, score_column=score,
+                   date_column=date, comment_column=comment, id_column=id, scale=scale,
+                   size_bytes=size, source=read.sql, date_reader=reader, native_date=native,
+                   workdir=workdir)
+
+
+def _date_reader(con: duckdb.DuckDBPyConnection, read: _Source, column: str,
+                 day_first: bool | None, *, require: bool) -> tuple[DateFormat | None, bool]:
+    """Return how to read ``column`` as dates and whether the column is typed (Parquet).
+
+    With ``require`` (a guessed column), None unless at least half the sample parses.
+    """
+    quoted = quote_identifier(column)
+    kind = read.types.get(column, "VARCHAR")
+    largest = _max(con, read.sql, quoted) if kind.upper() in INTEGER_TYPES else None
+    native = native_date_format(kind, largest)
+    if native is not None:
+        if require and native.key != "native" and (largest is None or largest < 10**8):
+            return None, False  # small integers are counts, not Unix times
+        return native, True
+    values = [str(value) for (value,) in con.execute(
+        f"SELECT v FROM (SELECT NULLIF(trim(CAST({quoted} AS VARCHAR)), '') AS v "
+        f"FROM {read.sql}) WHERE v IS NOT NULL LIMIT {_DATE_SAMPLE}").fetchall()]
+    reader, parsed = choose_date_format(con, values, day_first=day_first)
+    if require and (not values or parsed * 2 < len(values)):
+        return None, False
+    return reader, False
+
+
+def _max(con: duckdb.DuckDBPyConnection, relation: str, quoted: str) -> int | None:
+    """The largest value of an integer column's first rows (to tell seconds from ms)."""
+    try:
+        row = con.execute(f"SELECT max(TRY_CAST({quoted} AS HUGEINT)) FROM "
+                          f"(SELECT {quoted} FROM {relation} LIMIT {_DATE_SAMPLE})").fetchone()
+    except duckdb.Error:
+        return None
+    return int(row[0]) if row and row[0] is not None else None

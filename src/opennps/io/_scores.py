@@ -1,0 +1,127 @@
+"""Reading one raw score value, and the messages that name a bad value in a file."""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+
+from opennps._i18n import gettext as _
+from opennps.core import Scale
+
+__all__ = ["describe_date_error", "describe_score_error", "is_missing", "parse_score"]
+
+# An integer, optionally signed "+", optionally followed by a decimal point and zeros ("9.0").
+_INTEGRAL_TEXT = re.compile(r"\+?([0-9]+)(?:\.0*)?")
+
+
+def is_missing(raw: object) -> bool:
+    """Return True for ``None`` and for text that is empty once stripped of spaces.
+
+    Examples
+    --------
+    >>> [is_missing(v) for v in (None, "", "  ", "0", 0)]
+    [True, True, True, False, False]
+    """
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def parse_score(raw: object, scale: Scale) -> int | None:
+    """Return ``raw`` as an integer point of ``scale``, or ``None`` when it is not one.
+
+    Integers, integral floats and decimals, and text that holds an integer (surrounding
+    spaces and a ``.0`` tail allowed) are read. Fractions, words, values off the scale,
+    booleans, ``None`` and empty text give ``None``; use :func:`is_missing` to tell a
+    missing answer from a wrong one.
+
+    Parameters
+    ----------
+    raw : object
+        The value as stored: text from a CSV cell, a number from Parquet or JSON.
+    scale : Scale
+        The answer scale, e.g. ``NPS_SCALE`` (0–10).
+
+    Returns
+    -------
+    int or None
+
+    Examples
+    --------
+    >>> from opennps.core import NPS_SCALE
+    >>> [parse_score(v, NPS_SCALE) for v in (9, "9", " 9 ", "9.0", 9.0)]
+    [9, 9, 9, 9, 9]
+    >>> [parse_score(v, NPS_SCALE) for v in ("9.5", "ten", "11", "-1", "", None, True)]
+    [None, None, None, None, None, None, None]
+    """
+    value: int | None = None
+    if raw is None or isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, float):
+        value = int(raw) if math.isfinite(raw) and raw.is_integer() else None
+    elif isinstance(raw, Decimal):
+        value = int(raw) if raw.is_finite() and raw == raw.to_integral_value() else None
+    elif isinstance(raw, str):
+        match = _INTEGRAL_TEXT.fullmatch(raw.strip())
+        value = int(match.group(1)) if match else None
+    if value is None or not scale.low <= value <= scale.high:
+        return None
+    return value
+
+
+def _got(value: object) -> str:
+    if is_missing(value):
+        return _("got an empty value")
+    return _("got '{value}'").format(value=value)
+
+
+def describe_score_error(*, row: int, column: str, value: object, scale: Scale,
+                         name: str) -> str:
+    """Say which row holds a value that is not a score, and how to fix it.
+
+    Parameters
+    ----------
+    row : int
+        The 1-based data row (header rows are not counted).
+    column : str
+        The score column, named as in the file.
+    value : object
+        The raw value found there (``None`` or empty text: a missing answer).
+    scale : Scale
+        The scale the value should be on.
+    name : str
+        The file name as the user gave it (``Dataset.name``).
+
+    Examples
+    --------
+    >>> from opennps.core import NPS_SCALE
+    >>> print(describe_score_error(row=42, column="Score", value="ten", scale=NPS_SCALE,
+    ...                            name="responses.csv"))
+    row 42, column 'Score' of responses.csv: got 'ten'; expected an integer 0–10. Fix the
+    value, or pass --skip-invalid to leave such rows out.
+    >>> print(describe_score_error(row=3, column="NPS", value=None, scale=NPS_SCALE,
+    ...                            name="x.csv"))
+    row 3, column 'NPS' of x.csv: got an empty value; expected an integer 0–10. Fix the
+    value, or pass --skip-invalid to leave such rows out.
+    """
+    return _(
+        "row {row}, column '{column}' of {name}: {got}; expected an integer {low}–{high}. "
+        "Fix the value, or pass --skip-invalid to leave such rows out."
+    ).format(row=row, column=column, name=name, got=_got(value), low=scale.low,
+             high=scale.high)
+
+
+def describe_date_error(*, row: int, column: str, value: object, name: str) -> str:
+    """Say which row holds a date that could not be read, and how to fix it.
+
+    Examples
+    --------
+    >>> print(describe_date_error(row=7, column="Date", value="31/02/2025", name="x.csv"))
+    row 7, column 'Date' of x.csv: got '31/02/2025'; expected a date such as 2025-01-31.
+    Fix the value, or pass --date-column to use another column.
+    """
+    return _(
+        "row {row}, column '{column}' of {name}: {got}; expected a date such as 2025-01-31. "
+        "Fix the value, or pass --date-column to use another column."
+    ).format(row=row, column=column, name=name, got=_got(value))

@@ -1,0 +1,128 @@
+"""XLSX workbooks: the first sheet, streamed into a Parquet file of text columns.
+
+openpyxl reads the sheet row by row (read-only mode); rows go to pyarrow in batches, so
+memory stays flat however long the sheet is. Every cell becomes text as a person reads it
+("9", "9.5", "ten"; dates as "2025-01-31 10:00:00"), so the score column is never coerced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from opennps._i18n import gettext as _
+from opennps.errors import FileFormatError
+from opennps.io._layouts import Header, read_header
+
+__all__ = ["cell_text", "xlsx_to_parquet"]
+
+_BATCH = 16_384
+_HEADER_SAMPLE = 3
+
+
+def cell_text(value: object) -> str | None:
+    """Return a cell's value as text ("9", "9.5", "2025-01-31 10:00:00"), None if empty.
+
+    Examples
+    --------
+    >>> [cell_text(v) for v in (9, 9.5, "ten", True, None, dt.datetime(2025, 1, 31, 10))]
+    ['9', '9.5', 'ten', 'TRUE', None, '2025-01-31 10:00:00']
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _rows(path: Path, name: str) -> Iterator[tuple[Any, ...]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise FileFormatError(
+            _("{name} is not a readable XLSX workbook ({error}). Open it in Excel and save "
+              "it again as .xlsx or CSV.").format(name=name, error=error)
+        ) from None
+    try:
+        if not workbook.worksheets:
+            return
+        yield from workbook.worksheets[0].iter_rows(values_only=True)
+    finally:
+        workbook.close()
+
+
+def _is_blank(row: tuple[Any, ...]) -> bool:
+    return all(value is None or (isinstance(value, str) and not value.strip()) for value in row)
+
+
+def xlsx_to_parquet(path: Path, out: Path, *, name: str, layout: str | None) -> Header:
+    """Write the first sheet of ``path`` to ``out`` (Parquet, all text) and return its header.
+
+    Blank rows before the header are skipped; blank rows between data rows are kept as
+    empty rows (so row numbers stay those of the sheet's data); trailing ones are dropped.
+    Cells to the right of the last header are ignored.
+
+    Raises
+    ------
+    FileFormatError
+        Not an XLSX workbook, an empty sheet, or a header with no data rows.
+    """
+    rows = _rows(path, name)
+    first: list[tuple[Any, ...]] = []
+    for row in rows:
+        if first or not _is_blank(row):
+            first.append(row)
+        if len(first) == _HEADER_SAMPLE:
+            break
+    if not first:
+        raise FileFormatError(
+            _("{name} has an empty first sheet: there is nothing to analyse. Put the "
+              "responses on the first sheet, or export them as CSV.").format(name=name))
+    texts = [[cell_text(value) or "" for value in row] for row in first]
+    width = max((index + 1 for index, cell in enumerate(texts[0]) if cell.strip()), default=0)
+    header = read_header([row[:width] for row in texts], layout)
+    schema = pa.schema([(column, pa.string()) for column in header.columns])
+    written = 0
+    with pq.ParquetWriter(out, schema) as writer:
+        batch: list[list[str | None]] = [[] for _column in header.columns]
+        blanks = 0
+        for row in _chain(first[header.header_rows:], rows):
+            if _is_blank(row):
+                blanks += 1
+                continue
+            for _blank in range(blanks):
+                for column in batch:
+                    column.append(None)
+            written += blanks + 1
+            blanks = 0
+            cells = list(row[:width]) + [None] * (width - len(row))
+            for column, value in zip(batch, cells, strict=True):
+                column.append(cell_text(value))
+            if len(batch[0]) >= _BATCH:
+                writer.write_batch(pa.record_batch(batch, schema=schema))
+                batch = [[] for _column in header.columns]
+        if batch and batch[0]:
+            writer.write_batch(pa.record_batch(batch, schema=schema))
+    if not written:
+        raise FileFormatError(
+            _("{name} has a header row but no data rows. Export the file again with its "
+              "responses, or pass another file.").format(name=name))
+    return header
+
+
+def _chain(head: list[tuple[Any, ...]], rest: Iterator[tuple[Any, ...]]
+           ) -> Iterator[tuple[Any, ...]]:
+    yield from head
+    yield from rest
