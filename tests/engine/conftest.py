@@ -162,7 +162,8 @@ class PgSchema:
     name: str
 
     def load(self, table_name: str, table: pa.Table, types: dict[str, str]) -> ibis.Table:
-        """Create ``table_name`` with column ``types`` and copy ``table`` into it."""
+        """Create a table named after ``table_name`` with column ``types``, copy ``table``."""
+        table_name = f"{table_name}_{uuid.uuid4().hex[:8]}"
         columns = ", ".join(f'"{column}" {sql_type}' for column, sql_type in types.items())
         names = ", ".join(f'"{column}"' for column in types)
         target = f'{self.name}."{table_name}"'
@@ -203,3 +204,21 @@ def answers(request: pytest.FixtureRequest) -> ibis.Table:
     fixture = "duckdb_answers" if request.param == "duckdb" else "pg_answers"
     table: ibis.Table = request.getfixturevalue(fixture)
     return table
+
+
+Loader = Any  # Callable[[str, pa.Table, dict[str, str]], ibis.Table]
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def load(request: pytest.FixtureRequest) -> Loader:
+    """Load an Arrow table into the backend under test (PostgreSQL column types given)."""
+    if request.param == "postgres":
+        schema: PgSchema = request.getfixturevalue("pg_schema")
+        return schema.load
+
+    def load_duckdb(name: str, table: pa.Table, _types: dict[str, str]) -> ibis.Table:
+        con = connect(threads=1)
+        con.con.register(name, table)
+        return con.table(name)
+
+    return load_duckdb

@@ -24,10 +24,10 @@ from opennps.engine._periods import PERIODS, format_period
 from opennps.engine._scores import score_point
 
 __all__ = [
-    "PERIODS",
     "Cell",
     "Filters",
     "HistogramSet",
+    "PERIODS",
     "available_cores",
     "compute_histograms",
     "connect",

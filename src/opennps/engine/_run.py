@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Protocol
 
 import duckdb
 import ibis
@@ -14,12 +15,20 @@ import pyarrow as pa
 from opennps._i18n import gettext as _
 from opennps.errors import DataError
 
-__all__ = ["POLL_SECONDS", "run_query"]
+__all__ = ["POLL_SECONDS", "Watchable", "run_query", "run_watched"]
 
 POLL_SECONDS = 0.1
 """How often the calling thread asks DuckDB how far a running query has got."""
 
 Progress = Callable[[float], None]
+
+
+class Watchable(Protocol):
+    """What the progress loop needs of a connection (a DuckDB connection has both)."""
+
+    def query_progress(self) -> float: ...
+
+    def interrupt(self) -> None: ...
 
 
 def run_query(expr: ir.Table, progress: Progress | None = None) -> pa.Table:
@@ -48,7 +57,7 @@ def run_query(expr: ir.Table, progress: Progress | None = None) -> pa.Table:
         with _settings(raw, wanted):
             if progress is None:
                 return backend.to_pyarrow(expr)
-            return _run_watched(lambda: backend.to_pyarrow(expr), raw, progress)
+            return run_watched(lambda: backend.to_pyarrow(expr), raw, progress)
     except duckdb.InterruptException:
         raise
     except duckdb.Error as error:
@@ -75,8 +84,16 @@ def _settings(raw: duckdb.DuckDBPyConnection, values: dict[str, str]) -> Iterato
                 raw.execute(f"SET {name} = {value}")
 
 
-def _run_watched(query: Callable[[], pa.Table], raw: duckdb.DuckDBPyConnection,
-                 progress: Progress) -> pa.Table:
+def run_watched(query: Callable[[], pa.Table], raw: Watchable, progress: Progress, *,
+                poll_seconds: float = POLL_SECONDS) -> pa.Table:
+    """Run ``query`` in a worker thread, reporting ``raw.query_progress()`` meanwhile.
+
+    ``query_progress()`` gives a percentage, or -1 while unknown. ``progress`` receives
+    growing fractions below 1, then 1.0 once the result is in. If anything raises in the
+    calling thread (``progress`` itself, or KeyboardInterrupt) the query is interrupted and
+    the worker joined before the exception propagates; an exception in the worker is
+    raised in the calling thread.
+    """
     outcome: dict[str, object] = {}
 
     def work() -> None:
@@ -90,13 +107,13 @@ def _run_watched(query: Callable[[], pa.Table], raw: duckdb.DuckDBPyConnection,
     last = -1.0
     try:
         while True:
-            worker.join(POLL_SECONDS)
+            worker.join(poll_seconds)
             if not worker.is_alive():
                 break
-            fraction = raw.query_progress() / 100.0
-            if last < fraction < 1.0:  # -1 while unknown; 1.0 is kept for the end
-                last = fraction
-                progress(fraction)
+            percent = raw.query_progress()  # -1 while unknown
+            if percent >= 0 and last < percent / 100 < 1:  # 1.0 is kept for the end
+                last = percent / 100
+                progress(last)
     except BaseException:
         raw.interrupt()
         worker.join()
