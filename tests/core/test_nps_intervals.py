@@ -169,3 +169,11 @@ def test_bayes_options_with_another_method_are_rejected() -> None:
 def test_bad_bayes_options_are_rejected(option: str, value: object, message: str) -> None:
     with pytest.raises(InvalidArgumentError, match=message):
         NPSResult(1, 1, 1).confidence_interval(method="bayes", **{option: value})
+
+
+def test_score_interval_approaches_wald_for_a_large_sample() -> None:
+    result = NPSResult(400_000, 350_000, 250_000)
+    score = result.confidence_interval(method="score")
+    wald = result.confidence_interval(method="wald")
+    assert score.low == pytest.approx(wald.low, abs=0.01)
+    assert score.high == pytest.approx(wald.high, abs=0.01)

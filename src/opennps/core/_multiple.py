@@ -51,6 +51,6 @@ def adjust_p_values(p_values: Iterable[float], method: str = "holm") -> list[flo
         running = 1.0
         for rank in range(m - 1, -1, -1):
             index = order[rank]
-            running = min(running, m * values[index] / (rank + 1))
+            running = min(running, values[index] * (m / (rank + 1)))
             adjusted[index] = running
     return adjusted
