@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import weakref
 from collections.abc import Callable
@@ -15,7 +16,7 @@ import pyarrow.compute as pc
 
 from opennps._i18n import gettext as _
 from opennps.core import Scale
-from opennps.errors import MissingColumnError
+from opennps.errors import FileFormatError, MissingColumnError
 from opennps.io._columns import quote_list
 from opennps.io._dates import DateFormat
 
@@ -23,12 +24,15 @@ if TYPE_CHECKING:
     import ibis
     import ibis.expr.types as ir
 
-__all__ = ["DATE_COLUMN", "INVALID_DATE_COLUMN", "Dataset", "quote_identifier", "quote_literal"]
+__all__ = ["DATE_COLUMN", "INVALID_DATE_COLUMN", "Dataset", "quote_identifier", "quote_literal",
+           "scan_error"]
 
 DATE_COLUMN = "opennps_date"
 INVALID_DATE_COLUMN = "opennps_date_invalid"
 _RAW_DATE = "opennps_raw_date"
 _BATCH_ROWS = 1 << 17
+_CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
+_CSV_WIDTH = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
 
 
 def quote_identifier(name: str) -> str:
@@ -51,6 +55,25 @@ def quote_literal(text: str) -> str:
     "'O''Brien.csv'"
     """
     return "'" + text.replace("'", "''") + "'"
+
+
+def scan_error(error: BaseException, name: str, line_shift: int = 0) -> FileFormatError:
+    """Say what DuckDB could not read in file ``name``, where, and the fix.
+
+    ``line_shift`` turns DuckDB's line numbers (in a copy without vendor header rows)
+    back into those of the user's file.
+    """
+    text = str(error)
+    line, width = _CSV_LINE.search(text), _CSV_WIDTH.search(text)
+    if line and width:
+        return FileFormatError(
+            _("line {line} of {name} has {found} fields but the header has {expected}. Quote "
+              "the fields that contain the delimiter, or pass --delimiter if the file uses "
+              "another one.").format(line=int(line.group(1)) + line_shift, name=name,
+                                     found=width.group(2), expected=width.group(1)))
+    return FileFormatError(
+        _("{name} cannot be read: {error}. Check the file, or pass --format, --encoding or "
+          "--delimiter.").format(name=name, error=text.strip().splitlines()[0]))
 
 
 class Dataset:
@@ -82,7 +105,7 @@ class Dataset:
                  delimiter: str | None, columns: tuple[str, ...], score_column: str,
                  date_column: str | None, comment_column: str | None, id_column: str | None,
                  scale: Scale, size_bytes: int, source: str, date_reader: DateFormat | None,
-                 native_date: bool, workdir: Path | None) -> None:
+                 native_date: bool, workdir: Path | None, line_shift: int = 0) -> None:
         self.name = name
         self.format = format
         self.layout = layout
@@ -99,6 +122,7 @@ class Dataset:
         self._source = source
         self._date_reader = date_reader
         self._native_date = native_date
+        self._line_shift = line_shift
         self._cleanup = (weakref.finalize(self, shutil.rmtree, workdir, ignore_errors=True)
                          if workdir is not None else None)
 
@@ -146,6 +170,15 @@ class Dataset:
         """
         table: ir.Table = con.sql(self.sql())
         return table
+
+    def file_error(self, error: BaseException) -> FileFormatError:
+        """Turn an error DuckDB raised while scanning this file into a FileFormatError.
+
+        Rows are only read when a query runs, so a malformed row deep in a CSV file (more
+        fields than the header) surfaces there as a ``duckdb.Error``; callers pass it here
+        to get a message that names the file, the line and the fix.
+        """
+        return scan_error(error, self.name, self._line_shift)
 
     def locate(self, column: str, is_bad: Callable[[str | None], bool], *, limit: int = 10
                ) -> tuple[int, list[tuple[int, str | None]]]:

@@ -69,16 +69,17 @@ def guess_single_byte(sample: bytes) -> str:
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
-    half = len(sample) // 2
-    if half < 2:
+    """UTF-16 without a byte order mark: NUL bytes, and line breaks and delimiters when
+    decoded in the right byte order (text in UTF-8 or a code page holds no NUL bytes)."""
+    if b"\x00" not in sample:
         return None
-    even_zeros = sample[0::2].count(0)
-    odd_zeros = sample[1::2].count(0)
-    if odd_zeros >= 0.4 * half and even_zeros <= 0.05 * half:
-        return "utf-16-le"
-    if even_zeros >= 0.4 * half and odd_zeros <= 0.05 * half:
-        return "utf-16-be"
-    return None
+    even = sample[: len(sample) // 2 * 2]
+    scores = {}
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = even.decode(encoding, errors="replace")
+        scores[encoding] = sum(text.count(char) for char in "\n,;\t|")
+    best = max(scores, key=lambda encoding: scores[encoding])
+    return best if scores[best] else None
 
 
 def detect_encoding(sample: bytes) -> str:

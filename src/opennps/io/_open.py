@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import os
 import shutil
 import sys
@@ -24,7 +25,7 @@ from opennps.io._columns import (
     find_score,
     quote_list,
 )
-from opennps.io._dataset import Dataset, quote_identifier, quote_literal
+from opennps.io._dataset import Dataset, quote_identifier, quote_literal, scan_error
 from opennps.io._dates import INTEGER_TYPES, DateFormat, choose_date_format, native_date_format
 from opennps.io._encoding import read_text_sample, to_utf8
 from opennps.io._layouts import Header, check_layout, read_header
@@ -54,6 +55,7 @@ class _Source:
     types: dict[str, str]
     encoding: str | None = None
     delimiter: str | None = None
+    line_shift: int = 0
 
 
 def open_dataset(source: str | os.PathLike[str], *, format: str | None = None,
@@ -132,7 +134,7 @@ def open_dataset(source: str | os.PathLike[str], *, format: str | None = None,
             kind, read = _text(path, name, kind, layout, encoding, delimiter, workdir)
         con = duckdb.connect()
         try:
-            _require_rows(con, read.sql, name)
+            _require_rows(con, read, name)
             return _dataset(con, read, name=name, format=kind, size=size, scale=scale,
                             workdir=workdir, score=score_column, date=date_column,
                             comment=comment_column, id=id_column)
@@ -168,7 +170,7 @@ def _text(path: Path, name: str, kind: str | None, layout: str | None, encoding:
             _("{name} holds only blank lines: there is nothing to analyse. Check that the "
               "export finished, or pass another file.").format(name=name))
     if kind in (None, "json", "jsonl"):
-        kind = text_format(text) or kind or "csv"
+        kind = text_format(text) or kind
     if kind in ("json", "jsonl"):
         fmt = "array" if kind == "json" else "newline_delimited"
         plain = f"read_json({quote_literal(str(data))}, format='{fmt}')"
@@ -184,34 +186,42 @@ def _text(path: Path, name: str, kind: str | None, layout: str | None, encoding:
     records = parse_records(text, delimiter, complete=complete, limit=3)
     header = read_header(records, layout)
     read_delimiter = delimiter
+    shift = 0
     if header.header_rows > 1:
-        data = _drop_header_rows(data, delimiter, header, workdir)
+        data, shift = _drop_header_rows(data, delimiter, header, workdir)
         read_delimiter = ","
     columns = ", ".join(f"{quote_literal(c)}: 'VARCHAR'" for c in header.columns)
     sql = (f"read_csv({quote_literal(str(data))}, delim={quote_literal(read_delimiter)}, "
            "quote='\"', escape='\"', header=true, auto_detect=false, null_padding=true, "
            f"columns={{{columns}}})")
-    return kind, _Source(sql, header, {}, encoding=used, delimiter=delimiter)
+    return kind, _Source(sql, header, {}, encoding=used, delimiter=delimiter, line_shift=shift)
 
 
-def _drop_header_rows(data: Path, delimiter: str, header: Header, workdir: Path) -> Path:
-    """Stream the file to one with a single header row (quoted line breaks respected)."""
+def _drop_header_rows(data: Path, delimiter: str, header: Header, workdir: Path
+                      ) -> tuple[Path, int]:
+    """Stream the file to one with a single header row (quoted line breaks respected).
+
+    Returns the new file and how many more lines the old header rows took than the new
+    header, to turn DuckDB's line numbers back into the original file's.
+    """
     out = workdir / "data.csv"
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     with data.open(encoding="utf-8-sig", newline="") as src, \
             out.open("w", encoding="utf-8", newline="") as dst:
         reader = csv.reader(src, delimiter=delimiter)
         writer = csv.writer(dst, lineterminator="\n")
-        writer.writerow(header.columns)
         skipped = 0
-        for row in reader:
-            if not row:
-                continue
-            if skipped < header.header_rows:
-                skipped += 1
-                continue
-            writer.writerow(row)
-    return out
+        while skipped < header.header_rows:
+            row = next(reader, None)
+            if row is None:
+                break
+            skipped += bool(row)
+        old_lines = reader.line_num
+        new_header = io.StringIO()
+        csv.writer(new_header, lineterminator="\n").writerow(header.columns)
+        dst.write(new_header.getvalue())
+        writer.writerows(row for row in reader if row)
+    return out, old_lines - new_header.getvalue().count("\n")
 
 
 def _describe(relation: str, name: str, kind: str) -> tuple[str, ...]:
@@ -245,14 +255,11 @@ def _parquet(path: Path, name: str, layout: str | None) -> _Source:
     return _Source(relation, header, {str(row[0]): str(row[1]) for row in rows})
 
 
-def _require_rows(con: duckdb.DuckDBPyConnection, relation: str, name: str) -> None:
+def _require_rows(con: duckdb.DuckDBPyConnection, read: _Source, name: str) -> None:
     try:
-        row = con.execute(f"SELECT 1 FROM {relation} LIMIT 1").fetchone()
+        row = con.execute(f"SELECT 1 FROM {read.sql} LIMIT 1").fetchone()
     except duckdb.Error as error:
-        raise FileFormatError(
-            _("{name} cannot be read: {error}. Check the file, or pass --format, --encoding "
-              "or --delimiter.").format(name=name, error=str(error).splitlines()[0])
-        ) from None
+        raise scan_error(error, name, read.line_shift) from None
     if row is None:
         raise FileFormatError(
             _("{name} has a header row but no data rows. Export the file again with its "
@@ -299,7 +306,7 @@ def _dataset(con: duckdb.DuckDBPyConnection, read: _Source, *, name: str, format
                    delimiter=read.delimiter, columns=columns, score_column=score,
                    date_column=date, comment_column=comment, id_column=id, scale=scale,
                    size_bytes=size, source=read.sql, date_reader=reader, native_date=native,
-                   workdir=workdir)
+                   workdir=workdir, line_shift=read.line_shift)
 
 
 def _date_reader(con: duckdb.DuckDBPyConnection, read: _Source, column: str,
