@@ -6,6 +6,8 @@ cd "$ROOT"
 export UV_PYTHON_DOWNLOADS=never
 export UV_PYTHON="${UV_PYTHON:-python3.11}"
 export UV_PROJECT_ENVIRONMENT="$ROOT/.venv"
+# Compile .pyc at install time: startup must not depend on PYTHONDONTWRITEBYTECODE.
+export UV_COMPILE_BYTECODE=1
 UV_VERSION="0.13.9"
 TOOLS="$ROOT/.tools"
 if [ ! -x "$TOOLS/bin/uv" ] || [ "$("$TOOLS/bin/uv" --version | cut -d' ' -f2)" != "$UV_VERSION" ]; then
