@@ -53,32 +53,39 @@ class KeyDriverResult:
         return sorted(self.weights, key=lambda name: -self.weights[name])
 
 
-def _column(values: object, name: str) -> list[float]:
-    if isinstance(values, str | bytes) or not isinstance(values, Sequence):
-        raise InvalidArgumentError(
-            _("{name} must be a sequence of numbers, got {type}").format(
-                name=name, type=type(values).__name__)
+def _messages(driver: str | None) -> tuple[str, str, str, str]:
+    """Whole-sentence messages about the outcome (``driver`` None) or about one driver."""
+    if driver is None:
+        return (
+            _("outcome must be a sequence of numbers, got {type}"),
+            _("outcome has a missing value at row {row}. Drop the rows without an outcome "
+              "before key-driver analysis."),
+            _("outcome must hold finite numbers, got {value!r} at row {row}"),
+            _("outcome is constant, so there is nothing to explain. Check the outcome column."),
         )
+    return (
+        _("driver {name!r} must be a sequence of numbers, got {type}"),
+        _("driver {name!r} has a missing value at row {row}. Drop the rows with missing "
+          "ratings (or impute them) before key-driver analysis."),
+        _("driver {name!r} must hold finite numbers, got {value!r} at row {row}"),
+        _("driver {name!r} is constant, so it cannot explain anything. Leave it out."),
+    )
+
+
+def _column(values: object, driver: str | None = None) -> list[float]:
+    not_sequence, missing, not_finite, constant = _messages(driver)
+    if isinstance(values, str | bytes) or not isinstance(values, Sequence):
+        raise InvalidArgumentError(not_sequence.format(name=driver, type=type(values).__name__))
     column = []
     for index, value in enumerate(values):
         if value is None or (isinstance(value, float) and math.isnan(value)):
-            raise InvalidArgumentError(
-                _("{name} has a missing value at row {row}. Drop the rows with missing "
-                  "ratings (or impute them) before key-driver analysis.").format(
-                    name=name, row=index)
-            )
+            raise InvalidArgumentError(missing.format(name=driver, row=index))
         if (isinstance(value, bool) or not isinstance(value, int | float)
                 or not math.isfinite(value)):
-            raise InvalidArgumentError(
-                _("{name} must hold finite numbers, got {value!r} at row {row}").format(
-                    name=name, value=value, row=index)
-            )
+            raise InvalidArgumentError(not_finite.format(name=driver, value=value, row=index))
         column.append(float(value))
     if len(set(column)) < 2:
-        raise InvalidArgumentError(
-            _("{name} is constant, so it cannot explain or be explained. Leave it out.").format(
-                name=name)
-        )
+        raise InvalidArgumentError(constant.format(name=driver))
     return column
 
 
@@ -146,8 +153,8 @@ def key_drivers(outcome: Sequence[float], drivers: Mapping[str, Sequence[float]]
               "method='relative-weights' or fewer drivers.").format(
                 limit=MAX_LMG_DRIVERS, count=len(names))
         )
-    y = _column(outcome, _("outcome"))
-    columns = [_column(drivers[name], _("driver {name!r}").format(name=name)) for name in names]
+    y = _column(outcome)
+    columns = [_column(drivers[name], name) for name in names]
     for name, column in zip(names, columns, strict=True):
         if len(column) != len(y):
             raise InvalidArgumentError(
