@@ -253,6 +253,6 @@ def write_demo(path: str | Path, *, rows: int = 20_000, seed: int = 2026) -> Pat
 
 
 def _write_csv(handle: io.TextIOBase, data: Iterator[DemoRow]) -> None:
-    writer = csv.DictWriter(handle, fieldnames=COLUMNS)  # type: ignore[arg-type]
+    writer = csv.DictWriter(handle, fieldnames=COLUMNS)
     writer.writeheader()
     writer.writerows(data)

@@ -1,0 +1,258 @@
+"""Analyses of answer files: read (io), count (engine), test (core).
+
+The CLI, reports and benchmarks call these functions; they hold the rules for what
+happens to bad rows, so every entry point treats a file the same way:
+
+- a score that is present but not an integer on the scale stops the analysis at its
+  first row, unless ``skip_invalid`` is set, in which case such rows are left out and
+  counted (the first ten are named);
+- a row with an empty score was not answered: it is left out and counted, never an error;
+- dates are checked only when the analysis uses them (a period or a date range); an
+  unparseable date is then treated like a bad score;
+- rows without a date stay in the overall and segment figures and are counted as
+  undated when a period is asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from opennps._i18n import gettext as _
+from opennps._i18n import ngettext
+from opennps.core import Histogram, NPSResult, Scale
+from opennps.core._breakdown import (
+    Breakdown,
+    PairComparison,
+    breakdown,
+    compare_pairs,
+    compare_to_previous,
+    compare_to_rest,
+)
+from opennps.errors import InvalidValueError
+
+if TYPE_CHECKING:
+    from opennps.engine import HistogramSet
+    from opennps.io import Dataset
+
+__all__ = ["Counted", "FileAnalysis", "FileComparison", "FileOptions", "Skipped", "analyze_file",
+           "compare_file", "count_file", "skipped_summary"]
+
+DATE_COLUMN = "opennps_date"
+
+
+@dataclass(frozen=True)
+class FileOptions:
+    """How to read a file: what ``opennps.io.open_dataset`` accepts besides the path."""
+
+    format: str | None = None
+    layout: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    score_column: str | None = None
+    date_column: str | None = None
+    comment_column: str | None = None
+    id_column: str | None = None
+
+    def open(self, path: str | Path, scale: Scale | None = None) -> Dataset:
+        from opennps.core import NPS_SCALE
+        from opennps.io import open_dataset
+
+        return open_dataset(path, format=self.format, layout=self.layout,
+                            encoding=self.encoding, delimiter=self.delimiter,
+                            score_column=self.score_column, date_column=self.date_column,
+                            comment_column=self.comment_column, id_column=self.id_column,
+                            scale=scale or NPS_SCALE)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Rows left out of an analysis, by reason, with the first ten of each named."""
+
+    reason: str  # "invalid-score", "invalid-date" or "missing-score"
+    count: int
+    examples: tuple[tuple[int, str | None], ...] = ()
+
+
+@dataclass(frozen=True)
+class Counted:
+    """The histograms of a file and what was left out on the way."""
+
+    dataset_name: str
+    histograms: HistogramSet
+    skipped: tuple[Skipped, ...] = field(default=())
+
+
+def _is_missing(raw: object) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def count_file(path: str | Path, *, by: Sequence[str] = (), period: str | None = None,
+               since: date | datetime | None = None, until: date | datetime | None = None,
+               where: Mapping[str, tuple[object, ...]] | None = None,
+               options: FileOptions = FileOptions(), skip_invalid: bool = False,
+               progress: Callable[[float], None] | None = None) -> Counted:
+    """Count a file's answers into histograms, applying the bad-row rules above."""
+    from opennps.engine import Filters, compute_histograms, connect
+    from opennps.io import describe_date_error, describe_score_error, parse_score
+
+    uses_dates = period is not None or since is not None or until is not None
+    equals: dict[str, tuple[object, ...]] = dict(where or {})
+    with options.open(path) as dataset:
+        con = connect()
+        table = dataset.to_ibis(con)
+
+        def run() -> HistogramSet:
+            return compute_histograms(
+                table, score=dataset.score_column, scale=dataset.scale, by=tuple(by),
+                period=period, date=DATE_COLUMN,
+                filters=Filters(since=since, until=until, equals=equals), progress=progress)
+
+        histograms = run()
+        skipped: list[Skipped] = []
+        bad_values = {raw for raw in histograms.invalid_scores if not _is_missing(raw)}
+        if bad_values:
+            def is_bad(raw: str | None) -> bool:
+                return not _is_missing(raw) and parse_score(raw, dataset.scale) is None
+
+            total, examples = dataset.locate(dataset.score_column, is_bad,
+                                             limit=10 if skip_invalid else 1)
+            if not skip_invalid:
+                row, value = examples[0]
+                raise InvalidValueError(
+                    describe_score_error(row=row, column=dataset.score_column, value=value,
+                                         scale=dataset.scale, name=dataset.name),
+                    row=row, column=dataset.score_column, value=value)
+            skipped.append(Skipped("invalid-score", total, tuple(examples)))
+        missing = sum(count for raw, count in histograms.invalid_scores.items()
+                      if _is_missing(raw))
+        if missing:
+            skipped.append(Skipped("missing-score", missing))
+        if uses_dates and histograms.invalid_dates:
+            total, examples = dataset.locate(DATE_COLUMN, _is_missing,
+                                             limit=10 if skip_invalid else 1)
+            if not skip_invalid:
+                row, value = examples[0]
+                column = dataset.date_column or DATE_COLUMN
+                raise InvalidValueError(
+                    describe_date_error(row=row, column=column, value=value, name=dataset.name),
+                    row=row, column=column, value=value)
+            skipped.append(Skipped("invalid-date", total, tuple(examples)))
+            equals["opennps_date_invalid"] = (False,)
+            histograms = run()
+        return Counted(dataset.name, histograms, tuple(skipped))
+
+
+def _ordered_periods(histograms: HistogramSet) -> tuple[dict[str, Histogram], int]:
+    by_period = histograms.by_period()
+    undated = by_period.pop(None, Histogram.empty(histograms.scale)).n
+    return {key: h for key, h in sorted(by_period.items()) if key is not None}, undated
+
+
+@dataclass(frozen=True)
+class FileAnalysis:
+    """What ``opennps analyze`` reports for a file."""
+
+    source: str
+    by: tuple[str, ...]
+    period: str | None
+    breakdown: Breakdown
+    skipped: tuple[Skipped, ...]
+
+
+def analyze_file(path: str | Path, *, by: Sequence[str] = (), period: str | None = None,
+                 method: str = "adjusted-wald", confidence_level: float = 0.95,
+                 min_n: int = 30, adjustment: str = "holm", **count_options: Any
+                 ) -> FileAnalysis:
+    """Overall, per-segment (vs the rest) and per-period (vs the previous) NPS of a file."""
+    counted = count_file(path, by=by, period=period, **count_options)
+    histograms = counted.histograms
+    periods, undated = _ordered_periods(histograms) if period else ({}, 0)
+    result = breakdown(histograms.overall(), histograms.by_group() if by else None, periods,
+                       method=method, confidence_level=confidence_level, min_n=min_n,
+                       adjustment=adjustment, undated=undated)
+    return FileAnalysis(counted.dataset_name, tuple(by), period, result, counted.skipped)
+
+
+@dataclass(frozen=True)
+class FileComparison:
+    """What ``opennps compare`` reports: one family of tests."""
+
+    source: str
+    mode: str  # "pairs", "rest" or "previous"
+    by: tuple[str, ...]
+    period: str | None
+    method: str
+    confidence_level: float
+    adjustment: str
+    min_n: int
+    rows: tuple[PairComparison[Any], ...]
+    skipped: tuple[Skipped, ...]
+
+
+def compare_file(path: str | Path, *, by: Sequence[str] = (), period: str | None = None,
+                 mode: str = "rest", method: str = "adjusted-wald",
+                 confidence_level: float = 0.95, min_n: int = 30, adjustment: str = "holm",
+                 **count_options: Any) -> FileComparison:
+    """Compare segments (every pair, or each with the rest) or periods (each with the previous).
+
+    With both ``by`` and ``period``, segments are compared within the whole date range.
+    """
+    counted = count_file(path, by=by, period=None if by else period, **count_options)
+    histograms = counted.histograms
+    rows: list[PairComparison[Any]]
+    if by:
+        groups = histograms.by_group()
+        if mode == "pairs":
+            rows = list(compare_pairs(groups, method=method, confidence_level=confidence_level,
+                                      adjustment=adjustment))
+        else:
+            mode = "rest"
+            tested = compare_to_rest(groups, method=method, confidence_level=confidence_level,
+                                     adjustment=adjustment)
+            total = histograms.overall()
+            rows = []
+            for key, comparison in tested.items():
+                rest = Histogram(tuple(t - g for t, g in zip(total.counts, groups[key].counts,
+                                                             strict=True)), total.scale)
+                rows.append(PairComparison(key, ("rest",), NPSResult.from_histogram(groups[key]),
+                                           NPSResult.from_histogram(rest), comparison))
+    else:
+        mode = "previous"
+        periods, _undated = _ordered_periods(histograms)
+        tested_periods = compare_to_previous(periods, method=method,
+                                             confidence_level=confidence_level,
+                                             adjustment=adjustment)
+        keys = list(periods)
+        rows = []
+        for index, period_key in enumerate(keys[1:], start=1):
+            previous = keys[index - 1]
+            rows.append(PairComparison(period_key, previous,
+                                       NPSResult.from_histogram(periods[period_key]),
+                                       NPSResult.from_histogram(periods[previous]),
+                                       tested_periods[period_key]))
+    return FileComparison(counted.dataset_name, mode, tuple(by), period, method,
+                          confidence_level, adjustment, min_n, tuple(rows), counted.skipped)
+
+
+def skipped_summary(skipped: Sequence[Skipped]) -> list[str]:
+    """Human lines about rows left out, for notices under tables."""
+    lines = []
+    for item in skipped:
+        if item.reason == "missing-score":
+            lines.append(ngettext("{count} row without a score was left out.",
+                                  "{count} rows without a score were left out.",
+                                  item.count).format(count=item.count))
+            continue
+        template = (ngettext("{count} row with an invalid score was skipped",
+                             "{count} rows with an invalid score were skipped", item.count)
+                    if item.reason == "invalid-score"
+                    else ngettext("{count} row with an invalid date was skipped",
+                                  "{count} rows with an invalid date were skipped", item.count))
+        shown = ", ".join(_("row {row}: {value!r}").format(row=row, value=value)
+                          for row, value in item.examples)
+        lines.append(template.format(count=item.count) + (f" ({shown})" if shown else "") + ".")
+    return lines
