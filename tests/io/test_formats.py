@@ -257,7 +257,7 @@ def test_a_malformed_first_row_is_reported_on_open(tmp_path: Path) -> None:
     with pytest.raises(FileFormatError) as caught:
         open_dataset(path)
     assert str(caught.value) == (
-        f"line 2 of {path} has 3 fields but the header has 2. Quote the fields that "
+        f"row 1 of {path} has 3 fields but the header has 2. Quote the fields that "
         "contain the delimiter, or pass --delimiter if the file uses another one.")
 
 
@@ -269,8 +269,19 @@ def test_a_malformed_row_deep_in_a_csv_becomes_a_file_error(tmp_path: Path, con:
         with pytest.raises(duckdb.Error) as caught:
             table.to_pyarrow()
         assert str(ds.file_error(caught.value)) == (
-            f"line 300002 of {path} has 3 fields but the header has 2. Quote the fields that "
+            f"row 300001 of {path} has 3 fields but the header has 2. Quote the fields that "
             "contain the delimiter, or pass --delimiter if the file uses another one.")
+
+
+def test_a_short_row_after_a_multiline_comment_is_named_by_data_row(tmp_path: Path,
+                                                                   con: Any) -> None:
+    path = tmp_path / "answers.csv"
+    path.write_text('Score,Comment\n9,"a\nb\nc"\n' + "8,ok\n" * 200_000 + "7\n",
+                    encoding="utf-8")
+    with open_dataset(path) as ds, pytest.raises(duckdb.Error) as caught:
+        ds.to_ibis(con).to_pyarrow()
+    assert str(ds.file_error(caught.value)).startswith(
+        f"row 200002 of {path} has 1 field but the header has 2.")
 
 
 def test_file_error_keeps_other_duckdb_messages(tmp_path: Path) -> None:

@@ -47,6 +47,7 @@ _COMMENT_WORDS = re.compile(r"comment|koment|коммент|komment")
 _DATE_NAMES = (
     "submit date", "submitted at", "submitted", "end date", "enddate", "recordeddate",
     "recorded date", "completed at", "completion date", "response date", "responded at",
+    "answered at", "answer date", "answered",
     "response timestamp", "created at", "createdat", "created", "date", "timestamp", "time",
     "data", "data odpowiedzi", "дата", "дата ответа", "päivämäärä", "pvm", "datum",
     "atsakymo data", "svarsdatum", "stage date", "start date", "startdate", "started at",

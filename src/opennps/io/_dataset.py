@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from opennps._i18n import gettext as _
+from opennps._i18n import ngettext
 from opennps.core import Scale
 from opennps.errors import FileFormatError, MissingColumnError
 from opennps.io._columns import quote_list
@@ -57,20 +58,25 @@ def quote_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def scan_error(error: BaseException, name: str, line_shift: int = 0) -> FileFormatError:
+def scan_error(error: BaseException, name: str) -> FileFormatError:
     """Say what DuckDB could not read in file ``name``, where, and the fix.
 
-    ``line_shift`` turns DuckDB's line numbers (in a copy without vendor header rows)
-    back into those of the user's file.
+    DuckDB numbers CSV records with the header as line 1, so its "line" minus one is the
+    data row (the same numbering as everywhere in OpenNPS, vendor header rows excluded).
     """
     text = str(error)
     line, width = _CSV_LINE.search(text), _CSV_WIDTH.search(text)
     if line and width:
+        found = int(width.group(2))
         return FileFormatError(
-            _("line {line} of {name} has {found} fields but the header has {expected}. Quote "
-              "the fields that contain the delimiter, or pass --delimiter if the file uses "
-              "another one.").format(line=int(line.group(1)) + line_shift, name=name,
-                                     found=width.group(2), expected=width.group(1)))
+            ngettext("row {row} of {name} has {found} field but the header has {expected}. "
+                     "Quote the fields that contain the delimiter, or pass --delimiter if the "
+                     "file uses another one.",
+                     "row {row} of {name} has {found} fields but the header has {expected}. "
+                     "Quote the fields that contain the delimiter, or pass --delimiter if the "
+                     "file uses another one.", found
+                     ).format(row=int(line.group(1)) - 1, name=name, found=found,
+                              expected=width.group(1)))
     return FileFormatError(
         _("{name} cannot be read: {error}. Check the file, or pass --format, --encoding or "
           "--delimiter.").format(name=name, error=text.strip().splitlines()[0]))
@@ -105,7 +111,7 @@ class Dataset:
                  delimiter: str | None, columns: tuple[str, ...], score_column: str,
                  date_column: str | None, comment_column: str | None, id_column: str | None,
                  scale: Scale, size_bytes: int, source: str, date_reader: DateFormat | None,
-                 native_date: bool, workdir: Path | None, line_shift: int = 0) -> None:
+                 native_date: bool, workdir: Path | None) -> None:
         self.name = name
         self.format = format
         self.layout = layout
@@ -122,7 +128,6 @@ class Dataset:
         self._source = source
         self._date_reader = date_reader
         self._native_date = native_date
-        self._line_shift = line_shift
         self._cleanup = (weakref.finalize(self, shutil.rmtree, workdir, ignore_errors=True)
                          if workdir is not None else None)
 
@@ -175,10 +180,10 @@ class Dataset:
         """Turn an error DuckDB raised while scanning this file into a FileFormatError.
 
         Rows are only read when a query runs, so a malformed row deep in a CSV file (more
-        fields than the header) surfaces there as a ``duckdb.Error``; callers pass it here
-        to get a message that names the file, the line and the fix.
+        or fewer fields than the header) surfaces there as a ``duckdb.Error``; callers pass
+        it here to get a message that names the file, the data row and the fix.
         """
-        return scan_error(error, self.name, self._line_shift)
+        return scan_error(error, self.name)
 
     def locate(self, column: str, is_bad: Callable[[str | None], bool], *, limit: int = 10
                ) -> tuple[int, list[tuple[int, str | None]]]:

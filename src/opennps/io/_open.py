@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import os
 import shutil
 import sys
@@ -55,7 +54,6 @@ class _Source:
     types: dict[str, str]
     encoding: str | None = None
     delimiter: str | None = None
-    line_shift: int = 0
 
 
 def open_dataset(source: str | os.PathLike[str], *, format: str | None = None,
@@ -186,24 +184,18 @@ def _text(path: Path, name: str, kind: str | None, layout: str | None, encoding:
     records = parse_records(text, delimiter, complete=complete, limit=3)
     header = read_header(records, layout)
     read_delimiter = delimiter
-    shift = 0
     if header.header_rows > 1:
-        data, shift = _drop_header_rows(data, delimiter, header, workdir)
+        data = _drop_header_rows(data, delimiter, header, workdir)
         read_delimiter = ","
     columns = ", ".join(f"{quote_literal(c)}: 'VARCHAR'" for c in header.columns)
     sql = (f"read_csv({quote_literal(str(data))}, delim={quote_literal(read_delimiter)}, "
-           "quote='\"', escape='\"', header=true, auto_detect=false, null_padding=true, "
+           "quote='\"', escape='\"', header=true, auto_detect=false, "
            f"columns={{{columns}}})")
-    return kind, _Source(sql, header, {}, encoding=used, delimiter=delimiter, line_shift=shift)
+    return kind, _Source(sql, header, {}, encoding=used, delimiter=delimiter)
 
 
-def _drop_header_rows(data: Path, delimiter: str, header: Header, workdir: Path
-                      ) -> tuple[Path, int]:
-    """Stream the file to one with a single header row (quoted line breaks respected).
-
-    Returns the new file and how many more lines the old header rows took than the new
-    header, to turn DuckDB's line numbers back into the original file's.
-    """
+def _drop_header_rows(data: Path, delimiter: str, header: Header, workdir: Path) -> Path:
+    """Stream the file to one with a single header row (quoted line breaks respected)."""
     out = workdir / "data.csv"
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     with data.open(encoding="utf-8-sig", newline="") as src, \
@@ -216,12 +208,9 @@ def _drop_header_rows(data: Path, delimiter: str, header: Header, workdir: Path
             if row is None:
                 break
             skipped += bool(row)
-        old_lines = reader.line_num
-        new_header = io.StringIO()
-        csv.writer(new_header, lineterminator="\n").writerow(header.columns)
-        dst.write(new_header.getvalue())
+        writer.writerow(header.columns)
         writer.writerows(row for row in reader if row)
-    return out, old_lines - new_header.getvalue().count("\n")
+    return out
 
 
 def _describe(relation: str, name: str, kind: str) -> tuple[str, ...]:
@@ -259,7 +248,7 @@ def _require_rows(con: duckdb.DuckDBPyConnection, read: _Source, name: str) -> N
     try:
         row = con.execute(f"SELECT 1 FROM {read.sql} LIMIT 1").fetchone()
     except duckdb.Error as error:
-        raise scan_error(error, name, read.line_shift) from None
+        raise scan_error(error, name) from None
     if row is None:
         raise FileFormatError(
             _("{name} has a header row but no data rows. Export the file again with its "
@@ -306,7 +295,7 @@ def _dataset(con: duckdb.DuckDBPyConnection, read: _Source, *, name: str, format
                    delimiter=read.delimiter, columns=columns, score_column=score,
                    date_column=date, comment_column=comment, id_column=id, scale=scale,
                    size_bytes=size, source=read.sql, date_reader=reader, native_date=native,
-                   workdir=workdir, line_shift=read.line_shift)
+                   workdir=workdir)
 
 
 def _date_reader(con: duckdb.DuckDBPyConnection, read: _Source, column: str,

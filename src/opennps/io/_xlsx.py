@@ -91,7 +91,11 @@ def xlsx_to_parquet(path: Path, out: Path, *, name: str, layout: str | None) -> 
             _("{name} has an empty first sheet: there is nothing to analyse. Put the "
               "responses on the first sheet, or export them as CSV.").format(name=name))
     texts = [[cell_text(value) or "" for value in row] for row in first]
-    width = max((index + 1 for index, cell in enumerate(texts[0]) if cell.strip()), default=0)
+    header = read_header(texts, layout)
+    # The columns end with the last header cell that is not blank (in any header row:
+    # SurveyMonkey's "Other (please specify)" has only a sub-header).
+    width = max((index + 1 for row in texts[:header.header_rows]
+                 for index, cell in enumerate(row) if cell.strip()), default=0)
     header = read_header([row[:width] for row in texts], layout)
     schema = pa.schema([(column, pa.string()) for column in header.columns])
     written = 0
