@@ -52,16 +52,19 @@ def _number(value: Any, digits: int = 1) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return ""
-        return f"{value:.{digits}f}" if abs(value) >= 0.001 or value == 0 else f"{value:.1e}"
+        return f"{value:.{digits}f}"
     return str(value)
 
 
+def _p_value(value: Any) -> str:
+    if isinstance(value, float) and value < 0.001:
+        return "<0.001"
+    return _number(value, 3)
+
+
 def _human_cells(table: Table) -> list[list[str]]:
-    cells = []
-    for row in table.rows:
-        cells.append([_number(v, 3 if k.startswith("p_") else 1) for k, v in
-                      zip(table.keys, row, strict=True)])
-    return cells
+    return [[_p_value(v) if k.startswith("p_") else _number(v)
+             for k, v in zip(table.keys, row, strict=True)] for row in table.rows]
 
 
 def _text(table: Table) -> str:

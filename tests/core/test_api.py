@@ -8,14 +8,16 @@ import opennps.core as core
 
 PUBLIC = [
     "ADJUSTMENT_METHODS", "BANDS", "BENCHMARKS", "Band", "Bands", "BayesResult", "Benchmark",
-    "BenchmarkComparison", "CESResult", "CES_SCALE", "COMPARISON_METHODS", "CSATResult",
-    "CSAT_SCALE", "ConfidenceInterval", "ENPS_SCALE", "Histogram", "INDUSTRIES",
-    "KEY_DRIVER_METHODS", "KeyDriverResult", "LABELS", "MAX_LMG_DRIVERS", "NPSComparisonResult",
-    "NPSResult", "NPS_INTERVAL_METHODS", "NPS_SCALE", "PRIORS", "PROPORTION_METHODS",
-    "SAMPLE_SIZE_METHODS", "SCALES", "SampleSizeResult", "Scale", "Segment",
-    "WeightedNPSResult", "adjust_p_values", "benchmarks_for", "ces", "classify", "compare_nps",
-    "compare_paired", "compare_to_benchmarks", "csat", "enps", "interpret", "key_drivers", "nps",
-    "pooled_nps", "retention_rate", "sample_size", "weighted_nps",
+    "BenchmarkComparison", "Breakdown", "CESResult", "CES_SCALE", "COMPARISON_METHODS",
+    "CSATResult", "CSAT_SCALE", "Comparison", "ConfidenceInterval", "ENPS_SCALE", "Figure",
+    "Histogram", "INDUSTRIES", "KEY_DRIVER_METHODS", "KeyDriverResult", "LABELS",
+    "MAX_LMG_DRIVERS", "NPSComparisonResult", "NPSResult", "NPS_INTERVAL_METHODS", "NPS_SCALE",
+    "PRIORS", "PROPORTION_METHODS", "PairComparison", "SAMPLE_SIZE_METHODS", "SCALES",
+    "SampleSizeResult", "Scale", "Segment", "WeightedNPSResult", "adjust_p_values",
+    "benchmarks_for", "breakdown", "ces", "classify", "compare_nps", "compare_paired",
+    "compare_pairs", "compare_to_benchmarks", "compare_to_previous", "compare_to_rest",
+    "comparison_method", "csat", "enps", "interpret", "key_drivers", "nps", "pooled_nps",
+    "retention_rate", "sample_size", "summarize", "weighted_nps",
 ]
 
 

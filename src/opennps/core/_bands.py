@@ -16,15 +16,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from opennps._i18n import N_
 from opennps._i18n import gettext as _
 from opennps.errors import InvalidArgumentError
 
-__all__ = ["BANDS", "LABELS", "N_", "Band", "Bands", "interpret"]
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for extraction into the catalogue without translating it."""
-    return message
+__all__ = ["BANDS", "LABELS", "Band", "Bands", "interpret"]
 
 
 #: Label keys and their English msgids.

@@ -104,7 +104,15 @@ def comparison_method(interval_method: str) -> str:
 def summarize(key: K, histogram: Histogram, *, method: str = "adjusted-wald",
               confidence_level: float = 0.95, min_n: int = 30,
               comparison: Comparison | None = None) -> Figure[K]:
-    """NPS of one histogram with its interval and small-sample flag."""
+    """NPS of one histogram with its interval and small-sample flag.
+
+    Examples
+    --------
+    >>> from opennps.core import Histogram
+    >>> f = summarize("north", Histogram.from_counts({10: 6, 7: 2, 3: 2}), min_n=30)
+    >>> f.result.score, f.small
+    (40.0, True)
+    """
     result = NPSResult.from_histogram(histogram)
     interval = result.confidence_interval(confidence_level=confidence_level, method=method)
     return Figure(key, result, interval.low, interval.high, result.n < min_n, comparison)
@@ -154,6 +162,15 @@ def compare_to_rest(histograms: Mapping[K, Histogram], *, method: str = "adjuste
     """Test each group against all the other groups pooled (one family of tests).
 
     A group that holds every answer has no rest and gets no comparison.
+
+    Examples
+    --------
+    >>> from opennps.core import Histogram
+    >>> north = Histogram.from_counts({10: 60, 7: 25, 3: 15})
+    >>> south = Histogram.from_counts({10: 30, 7: 30, 3: 40})
+    >>> tested = compare_to_rest({"north": north, "south": south})
+    >>> round(tested["north"].difference, 1), tested["north"].significant
+    (55.0, True)
     """
     results = {key: NPSResult.from_histogram(h) for key, h in histograms.items() if h.n}
     if not results:
@@ -172,7 +189,17 @@ def compare_to_rest(histograms: Mapping[K, Histogram], *, method: str = "adjuste
 def compare_to_previous(histograms: Mapping[K, Histogram], *, method: str = "adjusted-wald",
                         confidence_level: float = 0.95, adjustment: str = "holm"
                         ) -> dict[K, Comparison]:
-    """Test each period against the one before it, in the mapping's order."""
+    """Test each period against the one before it, in the mapping's order.
+
+    Examples
+    --------
+    >>> from opennps.core import Histogram
+    >>> north = Histogram.from_counts({10: 60, 7: 25, 3: 15})
+    >>> south = Histogram.from_counts({10: 30, 7: 30, 3: 40})
+    >>> tested = compare_to_previous({"2025-01": south, "2025-02": north})
+    >>> list(tested), round(tested["2025-02"].difference, 1)
+    (['2025-02'], 55.0)
+    """
     items = [(key, NPSResult.from_histogram(h)) for key, h in histograms.items() if h.n]
     pairs = [(current, previous)
              for (_, previous), (_, current) in zip(items, items[1:], strict=False)]
@@ -184,7 +211,16 @@ def compare_to_previous(histograms: Mapping[K, Histogram], *, method: str = "adj
 def compare_pairs(histograms: Mapping[K, Histogram], *, method: str = "adjusted-wald",
                   confidence_level: float = 0.95, adjustment: str = "holm"
                   ) -> list[PairComparison[K]]:
-    """Test every pair of groups (one family of k·(k−1)/2 tests)."""
+    """Test every pair of groups (one family of k·(k−1)/2 tests).
+
+    Examples
+    --------
+    >>> from opennps.core import Histogram
+    >>> north = Histogram.from_counts({10: 60, 7: 25, 3: 15})
+    >>> south = Histogram.from_counts({10: 30, 7: 30, 3: 40})
+    >>> [(p.a, p.b) for p in compare_pairs({"north": north, "south": south})]
+    [('north', 'south')]
+    """
     results = {key: NPSResult.from_histogram(h) for key, h in histograms.items() if h.n}
     pairs = list(combinations(results, 2))
     tested = _tested([(results[a], results[b]) for a, b in pairs], method=method,
