@@ -247,3 +247,10 @@ def test_installed_command_runs(demo_csv: Path) -> None:
                            "--format", "json"], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["overall"]["n"] == 3000
+
+
+def test_progress_bar_on_request(demo_csv: Path) -> None:
+    code, out, err = run("analyze", str(demo_csv), "--progress", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["overall"]["n"] == 3000
+    assert "Reading" in err and "100%" in err

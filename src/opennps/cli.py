@@ -180,16 +180,15 @@ def _progress(path: str, wanted: bool | None) -> Callable[[float], None] | None:
         wanted = large and sys.stderr.isatty()
     if not wanted:
         return None
-    bar = click.progressbar(length=1000, label=_("Reading"), file=sys.stderr)
-    state = {"shown": 0}
+    label = _("Reading")
+    state = {"shown": -1}
 
     def update(fraction: float) -> None:
-        target = max(0, min(1000, int(fraction * 1000)))
-        if target > state["shown"]:
-            bar.update(target - state["shown"])
-            state["shown"] = target
-        if target >= 1000:
-            bar.render_finish()
+        percent = max(0, min(100, int(fraction * 100)))
+        if percent > state["shown"]:
+            state["shown"] = percent
+            end = "\n" if percent == 100 else ""
+            click.echo(f"\r{label} {percent:3d}%{end}", nl=False, err=True)
 
     return update
 
