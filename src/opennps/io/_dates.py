@@ -49,10 +49,11 @@ def _strptime(key: str, label: str, date: str, *extra: str) -> DateFormat:
     return DateFormat(key, label, f"try_strptime({{x}}, [{listed}])")
 
 
-ISO = DateFormat("iso", "ISO 8601 (2025-01-31 10:00:00)", "TRY_CAST({x} AS TIMESTAMP)")
+# DuckDB's cast also reads "2025/01/31"; YYYY/MM/DD below is then never needed on its own.
+ISO = DateFormat("iso", "YYYY-MM-DD (ISO 8601)", "TRY_CAST({x} AS TIMESTAMP)")
 ISO_OFFSET = DateFormat(
-    "iso", "ISO 8601 with UTC offsets (converted to UTC)",
-    f"CASE WHEN regexp_matches({{x}}, '{_SQL_OFFSET}') "
+    "iso", "YYYY-MM-DD (ISO 8601) with UTC offsets, converted to UTC",
+    f"CASE WHEN regexp_matches({{x}}, '{_SQL_OFFSET.replace('{', '{{').replace('}', '}}')}') "
     "THEN make_timestamp(epoch_us(TRY_CAST({x} AS TIMESTAMPTZ))) "
     "ELSE TRY_CAST({x} AS TIMESTAMP) END",
 )
