@@ -254,3 +254,20 @@ def test_progress_bar_on_request(demo_csv: Path) -> None:
     assert code == 0
     assert json.loads(out)["overall"]["n"] == 3000
     assert "Reading" in err and "100%" in err
+
+
+def test_overall_score_on_bands_and_benchmarks(demo_csv: Path) -> None:
+    code, out, _err = run("analyze", str(demo_csv), "--bands", "excellent-above-50",
+                          "--industry", "retail", "--format", "json")
+    assert code == 0
+    document = json.loads(out)
+    overall = document["overall"]
+    expected = ("excellent" if overall["nps"] > 50 else "good" if overall["nps"] >= 30
+                else "average")
+    assert document["band"]["band"] == expected
+    assert {(b["source"], b["year"]) for b in document["benchmarks"]} >= {
+        ("Qualtrics XM Institute, US consumers", 2023), ("Qualtrics XM Institute", 2022)}
+    for row in document["benchmarks"]:
+        assert row["difference"] == pytest.approx(overall["nps"] - row["nps"])
+        inside = overall["ci_low"] <= row["nps"] <= overall["ci_high"]
+        assert (row["position"] == "within") == inside

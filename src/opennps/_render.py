@@ -17,6 +17,7 @@ from typing import Any
 from opennps._i18n import N_, ngettext
 from opennps._i18n import gettext as _
 from opennps.analysis import FileAnalysis, FileComparison, Skipped, skipped_summary
+from opennps.core import BANDS, compare_to_benchmarks
 from opennps.core._breakdown import Breakdown, Comparison, Figure
 
 __all__ = ["FORMATS", "Table", "analysis_json", "analysis_table", "comparison_json",
@@ -165,6 +166,50 @@ def _label(key: Any) -> str:
     return str(key)
 
 
+def _position(low: float, high: float, value: float) -> str:
+    return "above" if low > value else "below" if high < value else "within"
+
+
+def _interpretation(analysis: FileAnalysis) -> dict[str, Any]:
+    """Where the overall NPS falls on sourced bands and against published benchmarks."""
+    overall = analysis.breakdown.overall
+    document: dict[str, Any] = {}
+    if analysis.bands:
+        bands = BANDS[analysis.bands]
+        band = bands.interpret(overall.result.score)
+        document["band"] = {"bands": bands.id, "source": bands.source, "year": bands.year,
+                            "band": band.label_key, "label": band.translated_label(),
+                            "from_source": band.from_source}
+    if analysis.industry:
+        document["benchmarks"] = [{
+            "source": c.benchmark.source, "year": c.benchmark.year,
+            "region": c.benchmark.region, "industry": c.benchmark.industry,
+            "statistic": c.benchmark.statistic, "nps": c.benchmark.nps,
+            "difference": c.difference,
+            # The benchmark is a published point value: the honest comparison is whether it
+            # lies outside our interval.
+            "position": _position(overall.ci_low, overall.ci_high, c.benchmark.nps),
+        } for c in compare_to_benchmarks(overall.result.score, analysis.industry)]
+    return document
+
+
+def _interpretation_notes(document: dict[str, Any]) -> list[str]:
+    notes = []
+    if "band" in document:
+        band = document["band"]
+        notes.append(_("On the bands of {source} ({year}) the overall NPS is {label}.").format(
+            source=band["source"], year=band["year"] or _("no year given"),
+            label=band["label"]))
+    positions = {"above": _("our interval lies above it"),
+                 "below": _("our interval lies below it"),
+                 "within": _("it lies within our interval, so no difference is shown")}
+    for row in document.get("benchmarks", ()):
+        notes.append(_("Benchmark {industry}, {source} ({year}): {nps}; {position}.").format(
+            industry=row["industry"], source=row["source"], year=row["year"] or _("current"),
+            nps=_number(float(row["nps"])), position=positions[row["position"]]))
+    return notes
+
+
 def analysis_json(analysis: FileAnalysis) -> dict[str, Any]:
     b: Breakdown = analysis.breakdown
     return {
@@ -177,6 +222,7 @@ def analysis_json(analysis: FileAnalysis) -> dict[str, Any]:
                      "vs_previous": _comparison_fields(p.comparison)} for p in b.periods],
         "undated": b.undated,
         "skipped": _skipped_fields(analysis.skipped),
+        **_interpretation(analysis),
     }
 
 
@@ -225,6 +271,7 @@ def analysis_table(analysis: FileAnalysis) -> Table:
         table.notes.append(ngettext("{count} answer has no date and is in no period.",
                                     "{count} answers have no date and are in no period.",
                                     b.undated).format(count=b.undated))
+    table.notes.extend(_interpretation_notes(_interpretation(analysis)))
     table.notes.extend(skipped_summary(analysis.skipped))
     return table
 

@@ -161,12 +161,14 @@ class FileAnalysis:
     period: str | None
     breakdown: Breakdown
     skipped: tuple[Skipped, ...]
+    bands: str | None = None
+    industry: str | None = None
 
 
 def analyze_file(path: str | Path, *, by: Sequence[str] = (), period: str | None = None,
                  method: str = "adjusted-wald", confidence_level: float = 0.95,
-                 min_n: int = 30, adjustment: str = "holm", **count_options: Any
-                 ) -> FileAnalysis:
+                 min_n: int = 30, adjustment: str = "holm", bands: str | None = None,
+                 industry: str | None = None, **count_options: Any) -> FileAnalysis:
     """Overall, per-segment (vs the rest) and per-period (vs the previous) NPS of a file."""
     counted = count_file(path, by=by, period=period, **count_options)
     histograms = counted.histograms
@@ -174,7 +176,8 @@ def analyze_file(path: str | Path, *, by: Sequence[str] = (), period: str | None
     result = breakdown(histograms.overall(), histograms.by_group() if by else None, periods,
                        method=method, confidence_level=confidence_level, min_n=min_n,
                        adjustment=adjustment, undated=undated)
-    return FileAnalysis(counted.dataset_name, tuple(by), period, result, counted.skipped)
+    return FileAnalysis(counted.dataset_name, tuple(by), period, result, counted.skipped,
+                        bands, industry)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import click
 from opennps import _i18n
 from opennps._i18n import N_
 from opennps._i18n import gettext as _
+from opennps.core import BANDS, INDUSTRIES
 from opennps.errors import OpenNPSError
 
 __all__ = ["main"]
@@ -24,6 +25,7 @@ OUTPUT_FORMATS = ("table", "json", "csv", "md")
 INPUT_FORMATS = ("csv", "tsv", "xlsx", "parquet", "json", "jsonl")
 LAYOUTS = ("generic", "delighted", "surveymonkey", "qualtrics", "typeform")
 ADJUSTMENTS = ("holm", "bh", "none")
+BAND_IDS = tuple(sorted(BANDS))
 PROGRESS_MIN_BYTES = 64 * 1024 * 1024
 
 
@@ -219,17 +221,21 @@ def _run(action: Callable[[], None]) -> None:
 @option("--by", multiple=True, metavar="COLUMN",
         help=N_("Break down by this column; repeat for combinations."))
 @option("--period", type=click.Choice(PERIODS), help=N_("Trend by this period."))
+@option("--bands", type=click.Choice(BAND_IDS),
+        help=N_("Say which band of this sourced scale the overall NPS falls in."))
+@option("--industry", type=click.Choice(INDUSTRIES),
+        help=N_("Compare the overall NPS with published benchmarks of this industry."))
 @stats_options
-def analyze(path: str, by: tuple[str, ...], period: str | None, method: str,
-            confidence: float, min_n: int, adjust: str, fmt: str, output: str,
-            **kw: Any) -> None:
+def analyze(path: str, by: tuple[str, ...], period: str | None, bands: str | None,
+            industry: str | None, method: str, confidence: float, min_n: int, adjust: str,
+            fmt: str, output: str, **kw: Any) -> None:
     def action() -> None:
         from opennps._render import analysis_json, analysis_table, render
         from opennps.analysis import analyze_file
 
         result = analyze_file(path, by=by, period=period, method=method,
                               confidence_level=confidence, min_n=min_n, adjustment=adjust,
-                              **_count_options(path, kw))
+                              bands=bands, industry=industry, **_count_options(path, kw))
         _emit(render(analysis_table(result), analysis_json(result), fmt), output)
 
     _run(action)
