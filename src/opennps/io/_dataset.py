@@ -124,7 +124,7 @@ class Dataset:
         self.id_column = id_column
         self.scale = scale
         self.size_bytes = size_bytes
-        self.date_format = date_reader.label if date_reader and date_column else None
+        self.date_format = _(date_reader.label) if date_reader and date_column else None
         self._source = source
         self._date_reader = date_reader
         self._native_date = native_date

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from opennps._i18n import N_
+
 __all__ = ["DATE_FORMATS", "INTEGER_TYPES", "DateFormat", "choose_date_format",
            "native_date_format"]
 
@@ -50,25 +52,25 @@ def _strptime(key: str, label: str, date: str, *extra: str) -> DateFormat:
 
 
 # DuckDB's cast also reads "2025/01/31"; YYYY/MM/DD below is then never needed on its own.
-ISO = DateFormat("iso", "YYYY-MM-DD (ISO 8601)", "TRY_CAST({x} AS TIMESTAMP)")
+ISO = DateFormat("iso", N_("YYYY-MM-DD (ISO 8601)"), "TRY_CAST({x} AS TIMESTAMP)")
 ISO_OFFSET = DateFormat(
-    "iso", "YYYY-MM-DD (ISO 8601) with UTC offsets, converted to UTC",
+    "iso", N_("YYYY-MM-DD (ISO 8601) with UTC offsets, converted to UTC"),
     f"CASE WHEN regexp_matches({{x}}, '{_SQL_OFFSET.replace('{', '{{').replace('}', '}}')}') "
     "THEN make_timestamp(epoch_us(TRY_CAST({x} AS TIMESTAMPTZ))) "
     "ELSE TRY_CAST({x} AS TIMESTAMP) END",
 )
 DATE_FORMATS: tuple[DateFormat, ...] = (
     ISO,
-    _strptime("d.m.y", "DD.MM.YYYY", "%d.%m.%Y"),
-    _strptime("d/m/y", "DD/MM/YYYY", "%d/%m/%Y"),
-    _strptime("m/d/y", "MM/DD/YYYY", "%m/%d/%Y", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %I:%M:%S %p"),
-    _strptime("y/m/d", "YYYY/MM/DD", "%Y/%m/%d"),
-    _strptime("y.m.d", "YYYY.MM.DD", "%Y.%m.%d"),
-    _strptime("d-m-y", "DD-MM-YYYY", "%d-%m-%Y"),
-    DateFormat("unix-s", "Unix time in seconds",
+    _strptime("d.m.y", N_("DD.MM.YYYY"), "%d.%m.%Y"),
+    _strptime("d/m/y", N_("DD/MM/YYYY"), "%d/%m/%Y"),
+    _strptime("m/d/y", N_("MM/DD/YYYY"), "%m/%d/%Y", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %I:%M:%S %p"),
+    _strptime("y/m/d", N_("YYYY/MM/DD"), "%Y/%m/%d"),
+    _strptime("y.m.d", N_("YYYY.MM.DD"), "%Y.%m.%d"),
+    _strptime("d-m-y", N_("DD-MM-YYYY"), "%d-%m-%Y"),
+    DateFormat("unix-s", N_("Unix time in seconds"),
                "CASE WHEN length({x}) BETWEEN 9 AND 11 "
                "THEN make_timestamp(TRY_CAST({x} AS BIGINT) * 1000000) END"),
-    DateFormat("unix-ms", "Unix time in milliseconds",
+    DateFormat("unix-ms", N_("Unix time in milliseconds"),
                "CASE WHEN length({x}) BETWEEN 12 AND 14 "
                "THEN make_timestamp(TRY_CAST({x} AS BIGINT) * 1000) END"),
 )
@@ -131,14 +133,15 @@ def native_date_format(duckdb_type: str, sample_max: int | None = None) -> DateF
     """
     kind = duckdb_type.upper()
     if kind.startswith("TIMESTAMP WITH TIME ZONE") or kind == "TIMESTAMPTZ":
-        return DateFormat("native", "timestamp with time zone (converted to UTC)",
+        return DateFormat("native", N_("timestamp with time zone (converted to UTC)"),
                           "make_timestamp(epoch_us({x}))")
     if kind.startswith("TIMESTAMP") or kind == "DATE":
-        return DateFormat("native", kind.lower(), "CAST({x} AS TIMESTAMP)")
+        return DateFormat("native", N_("date and time type of the file"),
+                          "CAST({x} AS TIMESTAMP)")
     if kind in INTEGER_TYPES:
         if sample_max is not None and sample_max > 10**11:
-            return DateFormat("unix-ms", "Unix time in milliseconds",
+            return DateFormat("unix-ms", N_("Unix time in milliseconds"),
                               "make_timestamp(CAST({x} AS BIGINT) * 1000)")
-        return DateFormat("unix-s", "Unix time in seconds",
+        return DateFormat("unix-s", N_("Unix time in seconds"),
                           "make_timestamp(CAST({x} AS BIGINT) * 1000000)")
     return None

@@ -111,6 +111,7 @@ def open_dataset(source: str | os.PathLike[str], *, format: str | None = None,
     layout = check_layout(layout)
     delimiter = check_delimiter(delimiter)
     workdir = Path(tempfile.mkdtemp(prefix="opennps-"))
+    con = duckdb.connect()
     try:
         name, path = _materialize(source, stdin, workdir)
         size = path.stat().st_size
@@ -123,24 +124,22 @@ def open_dataset(source: str | os.PathLike[str], *, format: str | None = None,
         sniffed = None if format else format_from_content(head, name=name)
         kind = format or sniffed or (format_from_name(path) if name != _STDIN else None)
         if kind == "parquet":
-            read = _parquet(path, name, layout)
+            read = _parquet(con, path, name, layout)
         elif kind == "xlsx":
             out = workdir / "sheet.parquet"
             read = _Source(f"read_parquet({quote_literal(str(out))})",
                            xlsx_to_parquet(path, out, name=name, layout=layout), {})
         else:
-            kind, read = _text(path, name, kind, layout, encoding, delimiter, workdir)
-        con = duckdb.connect()
-        try:
-            _require_rows(con, read, name)
-            return _dataset(con, read, name=name, format=kind, size=size, scale=scale,
-                            workdir=workdir, score=score_column, date=date_column,
-                            comment=comment_column, id=id_column)
-        finally:
-            con.close()
+            kind, read = _text(con, path, name, kind, layout, encoding, delimiter, workdir)
+        _require_rows(con, read, name)
+        return _dataset(con, read, name=name, format=kind, size=size, scale=scale,
+                        workdir=workdir, score=score_column, date=date_column,
+                        comment=comment_column, id=id_column)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
+    finally:
+        con.close()
 
 
 def _materialize(source: str | os.PathLike[str], stdin: BinaryIO | None, workdir: Path
@@ -159,8 +158,9 @@ def _materialize(source: str | os.PathLike[str], stdin: BinaryIO | None, workdir
     return given, path
 
 
-def _text(path: Path, name: str, kind: str | None, layout: str | None, encoding: str | None,
-          delimiter: str | None, workdir: Path) -> tuple[str, _Source]:
+def _text(con: duckdb.DuckDBPyConnection, path: Path, name: str, kind: str | None,
+          layout: str | None, encoding: str | None, delimiter: str | None, workdir: Path
+          ) -> tuple[str, _Source]:
     data, used = to_utf8(path, encoding=encoding, name=name, workdir=workdir)
     text, complete = read_text_sample(data)
     if not text.strip():
@@ -172,8 +172,8 @@ def _text(path: Path, name: str, kind: str | None, layout: str | None, encoding:
     if kind in ("json", "jsonl"):
         fmt = "array" if kind == "json" else "newline_delimited"
         plain = f"read_json({quote_literal(str(data))}, format='{fmt}')"
-        names = _describe(plain, name, kind)
-        header = read_header([list(names)], layout)
+        names = _describe(con, plain, name, kind.upper())
+        header = read_header([[column for column, _type in names]], layout)
         columns = ", ".join(f"{quote_literal(c)}: 'VARCHAR'" for c in header.columns)
         sql = f"read_json({quote_literal(str(data))}, format='{fmt}', columns={{{columns}}})"
         return kind, _Source(sql, header, {}, encoding=used)
@@ -213,35 +213,26 @@ def _drop_header_rows(data: Path, delimiter: str, header: Header, workdir: Path)
     return out
 
 
-def _describe(relation: str, name: str, kind: str) -> tuple[str, ...]:
-    con = duckdb.connect()
+def _describe(con: duckdb.DuckDBPyConnection, relation: str, name: str, kind: str
+              ) -> list[tuple[str, str]]:
+    """Return (column, DuckDB type) of a table function, or raise FileFormatError."""
     try:
         rows = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
     except duckdb.Error as error:
         raise FileFormatError(
             _("{name} cannot be read as {format}: {error}. Check the file, or pass --format "
-              "with its real format.").format(name=name, format=kind.upper(),
-                                               error=str(error).splitlines()[0])
+              "with its real format.").format(name=name, format=kind,
+                                               error=str(error).strip().splitlines()[0])
         ) from None
-    finally:
-        con.close()
-    return tuple(str(row[0]) for row in rows)
+    return [(str(row[0]), str(row[1])) for row in rows]
 
 
-def _parquet(path: Path, name: str, layout: str | None) -> _Source:
+def _parquet(con: duckdb.DuckDBPyConnection, path: Path, name: str, layout: str | None
+             ) -> _Source:
     relation = f"read_parquet({quote_literal(str(path))})"
-    con = duckdb.connect()
-    try:
-        rows = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
-    except duckdb.Error as error:
-        raise FileFormatError(
-            _("{name} cannot be read as Parquet: {error}. Check the file, or pass --format "
-              "with its real format.").format(name=name, error=str(error).splitlines()[0])
-        ) from None
-    finally:
-        con.close()
-    header = read_header([[str(row[0]) for row in rows]], layout)
-    return _Source(relation, header, {str(row[0]): str(row[1]) for row in rows})
+    described = _describe(con, relation, name, "Parquet")
+    header = read_header([[column for column, _type in described]], layout)
+    return _Source(relation, header, dict(described))
 
 
 def _require_rows(con: duckdb.DuckDBPyConnection, read: _Source, name: str) -> None:
