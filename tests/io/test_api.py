@@ -15,19 +15,17 @@ from opennps.io import open_dataset
 def test_the_public_names_are_pinned_and_sorted() -> None:
     assert opennps.io.__all__ == [
         "DATE_COLUMN",
+        "Dataset",
         "FORMATS",
         "INVALID_DATE_COLUMN",
         "LAYOUTS",
-        "Dataset",
         "describe_date_error",
         "describe_score_error",
         "is_missing",
         "open_dataset",
         "parse_score",
     ]
-    # constants, then classes, then functions, each alphabetical (ruff's RUF022 order)
-    assert opennps.io.__all__ == sorted(
-        opennps.io.__all__, key=lambda name: (not name.isupper(), not name[0].isupper(), name))
+    assert opennps.io.__all__ == sorted(opennps.io.__all__)
     assert (opennps.io.DATE_COLUMN, opennps.io.INVALID_DATE_COLUMN) == (
         "opennps_date", "opennps_date_invalid")
 

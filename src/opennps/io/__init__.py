@@ -15,10 +15,10 @@ from opennps.io._sniff import FORMATS
 
 __all__ = [
     "DATE_COLUMN",
+    "Dataset",
     "FORMATS",
     "INVALID_DATE_COLUMN",
     "LAYOUTS",
-    "Dataset",
     "describe_date_error",
     "describe_score_error",
     "is_missing",
