@@ -75,9 +75,12 @@ def compute_histograms(table: ir.Table, *, score: str, scale: Scale, by: Sequenc
 def gather(result: pa.Table, *, by: tuple[str, ...], period: str | None,
            scale: Scale) -> HistogramSet:
     """Build a HistogramSet from the rows of a :func:`histogram_expr` result."""
-    groups = [result.column(name).to_pylist() for name in by]
-    periods: list[object] = (result.column(PERIOD).to_pylist() if period is not None
-                             else [None] * result.num_rows)
+    rows = result.num_rows
+    groups: list[tuple[object, ...]] = (
+        list(zip(*(result.column(name).to_pylist() for name in by), strict=True)) if by
+        else [()] * rows
+    )
+    periods = _period_keys(result.column(PERIOD), period) if period else [None] * rows
     scores = result.column(SCORE).to_pylist()
     counts = result.column(COUNT).to_pylist()
     invalid_dates = (result.column(INVALID_DATES).to_pylist()
@@ -85,20 +88,18 @@ def gather(result: pa.Table, *, by: tuple[str, ...], period: str | None,
 
     tallies: dict[Cell, list[int]] = {}
     invalid_scores: dict[object, int] = {}
-    keys: dict[object, str | None] = {}
-    for row, (raw, count) in enumerate(zip(scores, counts, strict=True)):
-        count = int(count or 0)
-        if count == 0:
+    points: dict[object, int | None] = {}  # few distinct raw scores: read each once
+    for group, key, raw, count in zip(groups, periods, scores, counts, strict=True):
+        if not count:
             continue
-        point = score_point(raw, scale)
+        if raw not in points:
+            points[raw] = score_point(raw, scale)
+        point = points[raw]
         if point is None:
-            key = _NAN if isinstance(raw, float) and math.isnan(raw) else raw
-            invalid_scores[key] = invalid_scores.get(key, 0) + count
+            value = _NAN if isinstance(raw, float) and math.isnan(raw) else raw
+            invalid_scores[value] = invalid_scores.get(value, 0) + count
             continue
-        start = periods[row]
-        if start not in keys:
-            keys[start] = format_period(_as_date(start), period) if period else None
-        cell = (tuple(column[row] for column in groups), keys[start])
+        cell = (group, key)
         tally = tallies.get(cell)
         if tally is None:
             tally = tallies[cell] = [0] * scale.size
@@ -109,6 +110,13 @@ def gather(result: pa.Table, *, by: tuple[str, ...], period: str | None,
         invalid_scores=invalid_scores,
         invalid_dates=sum(int(value or 0) for value in invalid_dates),
     )
+
+
+def _period_keys(starts: pa.ChunkedArray, period: str) -> list[str | None]:
+    """The key of each period start; each distinct start is converted and formatted once."""
+    encoded = starts.combine_chunks().dictionary_encode()
+    keys = [format_period(_as_date(start), period) for start in encoded.dictionary.to_pylist()]
+    return [None if index is None else keys[index] for index in encoded.indices.to_pylist()]
 
 
 def _as_date(value: object) -> Date | None:

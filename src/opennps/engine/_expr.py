@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import ibis
 import ibis.expr.types as ir
 
 from opennps._i18n import gettext as _
@@ -90,12 +89,11 @@ def histogram_expr(table: ir.Table, *, score: str, by: Sequence[str] = (),
         keys.append(period_bucket(rows[date], period).name(PERIOD))
     keys.append(rows[score].name(SCORE))
 
-    metrics: dict[str, ir.Scalar] = {}
-    if set_aside:
-        # Rows with a bad date are scanned to be counted, but add nothing to the histograms.
-        metrics[COUNT] = ibis.ifelse(rows[flag], 0, 1).sum()
-    else:
-        metrics[COUNT] = rows.count()
+    metrics: dict[str, ir.Scalar] = {COUNT: rows.count()}
     if invalid is not None:
-        metrics[INVALID_DATES] = ibis.ifelse(rows[flag], 1, 0).sum()
+        # COUNT(*) FILTER (WHERE flag): cheaper per row than SUM(CASE ...) on DuckDB.
+        bad_dates = rows.count(where=rows[flag])
+        if set_aside:  # rows with a bad date are scanned to be counted, not to be histogrammed
+            metrics[COUNT] = rows.count() - bad_dates
+        metrics[INVALID_DATES] = bad_dates
     return rows.group_by(keys).aggregate(**metrics)
