@@ -15,10 +15,8 @@ from opennps._i18n import gettext as _
 from opennps.core import Scale
 from opennps.errors import MissingColumnError
 
-__all__ = ["ROLES", "date_candidates", "find_column", "find_comment", "find_id", "find_score",
-           "normalize_header"]
-
-ROLES = ("score", "date", "comment", "id")
+__all__ = ["date_candidates", "find_column", "find_comment", "find_id", "find_score",
+           "normalize_header", "quote_list"]
 
 # Stems of "recommend" in the six languages: recommend, polecić/polecisz, рекомендовать,
 # suositella, rekomenduoti, rekommendera.

@@ -197,19 +197,22 @@ def _text(con: duckdb.DuckDBPyConnection, path: Path, name: str, kind: str | Non
 def _drop_header_rows(data: Path, delimiter: str, header: Header, workdir: Path) -> Path:
     """Stream the file to one with a single header row (quoted line breaks respected)."""
     out = workdir / "data.csv"
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    with data.open(encoding="utf-8-sig", newline="") as src, \
-            out.open("w", encoding="utf-8", newline="") as dst:
-        reader = csv.reader(src, delimiter=delimiter)
-        writer = csv.writer(dst, lineterminator="\n")
-        skipped = 0
-        while skipped < header.header_rows:
-            row = next(reader, None)
-            if row is None:
-                break
-            skipped += bool(row)
-        writer.writerow(header.columns)
-        writer.writerows(row for row in reader if row)
+    limit = csv.field_size_limit(2**31 - 1)  # long comments are fine; restored below
+    try:
+        with data.open(encoding="utf-8-sig", newline="") as src, \
+                out.open("w", encoding="utf-8", newline="") as dst:
+            reader = csv.reader(src, delimiter=delimiter)
+            writer = csv.writer(dst, lineterminator="\n")
+            skipped = 0
+            while skipped < header.header_rows:
+                row = next(reader, None)
+                if row is None:
+                    break
+                skipped += bool(row)
+            writer.writerow(header.columns)
+            writer.writerows(row for row in reader if row)
+    finally:
+        csv.field_size_limit(limit)
     return out
 
 

@@ -11,11 +11,11 @@ from pathlib import PurePath
 from opennps._i18n import gettext as _
 from opennps.errors import FileFormatError, InvalidArgumentError
 
-__all__ = ["DELIMITERS", "FORMATS", "TEXT_FORMATS", "check_delimiter", "check_format",
-           "detect_delimiter", "format_from_content", "format_from_name", "parse_records"]
+__all__ = ["DELIMITERS", "FORMATS", "check_delimiter", "check_format",
+           "detect_delimiter", "format_from_content", "format_from_name", "parse_records",
+           "text_format"]
 
 FORMATS: tuple[str, ...] = ("csv", "tsv", "xlsx", "parquet", "json", "jsonl")
-TEXT_FORMATS: tuple[str, ...] = ("csv", "tsv", "json", "jsonl")
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 
 _EXTENSIONS = {
