@@ -1,0 +1,19 @@
+# Sourced by scripts/test: Debian packages the tests need, installed only when missing
+# (CI runs as root on a fresh machine with no package cache; `apt-get update` runs once).
+#   chromium  the real browser the browser tests drive (Playwright never downloads one)
+#   gettext   msgfmt/xgettext for Django's makemessages/compilemessages
+_opennps_missing=()
+command -v chromium >/dev/null 2>&1 || _opennps_missing+=(chromium)
+command -v msgfmt >/dev/null 2>&1 || _opennps_missing+=(gettext)
+if [ "${#_opennps_missing[@]}" -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "opennps: installing ${_opennps_missing[*]}" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${_opennps_missing[@]}" >/dev/null
+    else
+        echo "opennps: missing Debian packages: ${_opennps_missing[*]} (install them as root);" \
+             "the tests that need them will be skipped locally and fail in CI" >&2
+    fi
+fi
+unset _opennps_missing

@@ -1,0 +1,46 @@
+"""Update and compile the service's message catalogues (developers only).
+
+    python -m opennps.web._catalogues update    # xgettext (Debian "gettext") → every .po
+    python -m opennps.web._catalogues compile   # every .po → .mo, with Babel (pure Python)
+
+Three catalogues: ``web/locale`` (project templates and the CLI commands),
+``accounts/locale`` and ``surveys/locale``; six languages each.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+WEB = Path(__file__).resolve().parent
+LANGUAGES = ("en", "pl", "ru", "fi", "lt", "sv")
+CATALOGUES = {WEB: ["--ignore", "accounts/*", "--ignore", "surveys/*", "--ignore", "settings/*"],
+              WEB / "accounts": [], WEB / "surveys": []}
+
+
+def update() -> None:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "opennps.web.settings.test"}
+    for folder, extra in CATALOGUES.items():
+        (folder / "locale").mkdir(exist_ok=True)
+        arguments = [sys.executable, "-m", "django", "makemessages", "--no-location",
+                     "--no-obsolete", *extra, *[f"-l{code}" for code in LANGUAGES]]
+        subprocess.run(arguments, cwd=folder, env=env, check=True)
+
+
+def compile_all() -> None:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for folder in CATALOGUES:
+        for code in LANGUAGES:
+            po = folder / "locale" / code / "LC_MESSAGES" / "django.po"
+            with po.open("rb") as source:
+                catalogue = read_po(source, locale=code)
+            with po.with_suffix(".mo").open("wb") as target:
+                write_mo(target, catalogue, use_fuzzy=False)
+
+
+if __name__ == "__main__":
+    {"update": update, "compile": compile_all}[sys.argv[1]]()

@@ -1,0 +1,99 @@
+"""What ``opennps serve`` does after Django is set up: first run, demo data, gunicorn."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+
+from .accounts.models import Organisation
+from .accounts.services import create_organisation
+
+DEMO_SURVEY = "Customer NPS (demo)"
+DEFAULT_OWNER_EMAIL = "owner@example.com"
+
+
+def first_run(owner_email: str | None = None) -> tuple[str, str] | None:
+    """Create the first organisation and its owner when there is no user yet.
+
+    Returns (email, password) to print once, or None when users exist already.
+    """
+    if get_user_model().objects.exists():
+        return None
+    email = owner_email or os.environ.get("OPENNPS_OWNER_EMAIL") or DEFAULT_OWNER_EMAIL
+    _organisation, _user, password = create_organisation("My organisation", owner_email=email)
+    return email, password
+
+
+@transaction.atomic
+def load_demo(rows: int = 2000, seed: int = 2026) -> int:
+    """Add the demo survey with realistic answers to the first organisation, once.
+
+    Returns the number of answers added (0 when the demo survey exists already).
+    """
+    from datetime import UTC, datetime
+
+    from opennps.demo import generate_demo_rows
+
+    from .surveys.models import Channel, Response, Survey, SurveyRequest
+
+    organisation = Organisation.objects.order_by("pk").first()
+    if organisation is None:
+        organisation = Organisation.objects.create(name="Demo organisation")
+    if Survey.objects.filter(organisation=organisation, name=DEMO_SURVEY).exists():
+        return 0
+    survey = Survey.objects.create(organisation=organisation, name=DEMO_SURVEY, brand="Acme",
+                                   open_link="anonymous", kiosk_enabled=True)
+    channels = {value for value, _label in Channel.choices}
+    demo = list(generate_demo_rows(rows=rows, seed=seed))
+    requests = SurveyRequest.objects.bulk_create([
+        SurveyRequest(survey=survey, channel=row["channel"] if row["channel"] in channels
+                      else Channel.LINK, language=str(row["language"]),
+                      properties={"region": row["region"], "plan": row["plan"]})
+        for row in demo])
+    Response.objects.bulk_create([
+        Response(organisation=organisation, survey=survey, request=request,
+                 score=int(row["score"]), comment=str(row["comment"]),
+                 language=str(row["language"]), channel=request.channel,
+                 person_properties=request.properties,
+                 created_at=_moment(str(row["answered_at"]), UTC, datetime),
+                 updated_at=_moment(str(row["answered_at"]), UTC, datetime))
+        for request, row in zip(requests, demo, strict=True)])
+    return len(demo)
+
+
+def _moment(text: str, utc: Any, datetime: Any) -> Any:
+    return datetime.fromisoformat(text).replace(tzinfo=utc)
+
+
+def collect_static() -> None:
+    """Copy and compress static files into the data directory (served by WhiteNoise)."""
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def run_gunicorn(host: str, port: int, *, workers: int, threads: int) -> None:
+    """Serve the WSGI application with gunicorn until interrupted."""
+    from gunicorn.app.base import BaseApplication
+
+    from .wsgi import application
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            options = {
+                "bind": f"{host}:{port}", "workers": workers, "threads": threads,
+                "worker_class": "gthread" if threads > 1 else "sync",
+                "accesslog": os.environ.get("OPENNPS_ACCESS_LOG") or None,
+                "errorlog": "-", "loglevel": "warning", "timeout": 60,
+                "graceful_timeout": 20, "keepalive": 5,
+                "max_requests": 20000, "max_requests_jitter": 2000,
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return application
+
+    Server().run()

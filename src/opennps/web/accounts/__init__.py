@@ -1,0 +1,1 @@
+"""Organisations (tenants), members with roles, sign-in and password reset."""

@@ -1,0 +1,35 @@
+"""Views for members of an organisation, optionally limited to some roles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from .models import EVERYONE
+
+View = Callable[..., HttpResponse]
+
+
+def member_required(roles: Iterable[str] = EVERYONE) -> Callable[[View], View]:
+    """Require a signed-in member whose role is in ``roles``; set ``request.organisation``."""
+    allowed = frozenset(roles)
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = request.membership  # type: ignore[attr-defined]
+            if not membership or membership.role not in allowed:
+                raise PermissionDenied
+            request.organisation = membership.organisation  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,84 @@
+"""The rules about organisations and their members."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
+from django.db import transaction
+from django.http import HttpRequest
+
+from .models import Membership, Organisation, Role
+
+
+def membership_for(user: Any) -> Membership | None:
+    """Return the user's membership (the oldest one when they belong to several)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Membership.objects.select_related("organisation")
+        .filter(user=user)
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
+def generate_password() -> str:
+    """Return a random password of 128 bits, readable enough to type."""
+    return secrets.token_urlsafe(16)
+
+
+@transaction.atomic
+def create_organisation(
+    name: str, *, owner_email: str, password: str | None = None
+) -> tuple[Organisation, Any, str]:
+    """Create an organisation with its owner; return (organisation, user, password).
+
+    An existing user with that email becomes the owner and keeps their password (the
+    returned password is then empty).
+    """
+    user_model = get_user_model()
+    email = user_model.objects.normalize_email(owner_email.strip())
+    user = user_model.objects.filter(email__iexact=email).first()
+    given = ""
+    if user is None:
+        given = password or generate_password()
+        user = user_model.objects.create_user(username=email.lower(), email=email, password=given)
+    elif password:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        given = password
+    organisation = Organisation.objects.create(name=name)
+    Membership.objects.create(user=user, organisation=organisation, role=Role.OWNER)
+    return organisation, user, given
+
+
+@transaction.atomic
+def add_member(organisation: Organisation, *, email: str, role: str) -> Membership:
+    """Add a member by email, creating the user (with no usable password) if needed."""
+    user_model = get_user_model()
+    email = user_model.objects.normalize_email(email.strip())
+    user = user_model.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = user_model.objects.create_user(username=email.lower(), email=email, password=None)
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=organisation, defaults={"role": role}
+    )
+    if not created and membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def send_invitation(request: HttpRequest, email: str) -> None:
+    """Email a link to choose a password (Django's password reset flow)."""
+    form = PasswordResetForm({"email": email})
+    if form.is_valid():
+        form.save(
+            request=request,
+            use_https=request.is_secure(),
+            subject_template_name="accounts/invitation_subject.txt",
+            email_template_name="accounts/invitation_email.txt",
+        )

@@ -1,0 +1,219 @@
+"""CLI commands of the survey service: ``serve``, ``createuser`` and ``import``.
+
+Importing this module does not import Django (``opennps --help`` stays fast); each
+command sets Django up when it runs. Texts come from the service's own catalogue
+(``opennps/web/locale``), read with the standard library in the CLI's language.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import os
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import click
+
+from opennps import _i18n
+
+LOCALE_DIR = Path(__file__).with_name("locale")
+
+
+@cache
+def _catalogue(language: str) -> _gettext.NullTranslations:
+    return _gettext.translation("django", LOCALE_DIR, languages=[language], fallback=True)
+
+
+def _(message: str) -> str:
+    """Translate ``message`` into the CLI's language (``--lang``, OPENNPS_LANG, LANG)."""
+    return _catalogue(_i18n.active_language()).gettext(message)
+
+
+def gettext_noop(message: str) -> str:
+    """Mark a help text for translation; it is translated when shown."""
+    return message
+
+
+class _Translated:
+    help: str | None
+
+    def _with_translated_help(self, method: Callable[..., Any], *args: Any) -> Any:
+        original = self.help
+        self.help = _(original) if original else original
+        try:
+            return method(*args)
+        finally:
+            self.help = original
+
+
+class Command(_Translated, click.Command):
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self._with_translated_help(super().format_help_text, ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return str(self._with_translated_help(super().get_short_help_str, limit))
+
+
+class Option(_Translated, click.Option):
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        record: tuple[str, str] | None = self._with_translated_help(
+            super().get_help_record, ctx)
+        return record
+
+
+def option(*names: str, **kwargs: Any) -> Callable[[Any], Any]:
+    return click.option(*names, cls=Option, **kwargs)
+
+
+data_dir_option = option(
+    "--data-dir", type=click.Path(file_okay=False, path_type=Path),
+    help=gettext_noop("Folder for the SQLite database and the secret key "
+                      "(default: OPENNPS_DATA_DIR, else ~/.local/share/opennps)."))
+
+
+def _fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+@click.command(cls=Command, help=gettext_noop(
+    "Start the survey service (gunicorn) on http://HOST:PORT.\n\n"
+    "Uses SQLite in the data folder unless DATABASE_URL is set; applies migrations on start. "
+    "On the first run it creates an owner and prints the login once.\n\n"
+    "\b\nExample:\n  opennps serve --port 8000 --demo"))
+@option("--host", default="127.0.0.1", show_default=True,
+        help=gettext_noop("Address to listen on (0.0.0.0 for every interface)."))
+@option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+        help=gettext_noop("Port to listen on."))
+@data_dir_option
+@option("--demo", is_flag=True,
+        help=gettext_noop("Also load a demo survey with realistic answers (once)."))
+@option("--workers", type=click.IntRange(min=1), envvar="OPENNPS_WORKERS",
+        help=gettext_noop("Worker processes (default: OPENNPS_WORKERS, else 2 per CPU core)."))
+@option("--threads", type=click.IntRange(min=1), envvar="OPENNPS_THREADS", default=1,
+        show_default=True, help=gettext_noop("Threads per worker process."))
+def serve(host: str, port: int, data_dir: Path | None, demo: bool, workers: int | None,
+          threads: int) -> None:
+    from opennps.web._setup import configure
+
+    folder = configure(data_dir)
+    from django.db import connections
+
+    from opennps.web import _server
+
+    _server.collect_static()
+    login = _server.first_run()
+    if demo:
+        added = _server.load_demo()
+        if added:
+            click.echo(_("Loaded a demo survey with %(count)s answers.") % {"count": added},
+                       err=True)
+    connections.close_all()  # the workers open their own connections
+    address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    click.echo(_("OpenNPS is running at %(address)s (data in %(folder)s). Stop it with "
+                 "Ctrl+C.") % {"address": address, "folder": folder}, err=True)
+    if login:
+        click.echo(_("First run: sign in as %(email)s with the password %(password)s . It is "
+                     "shown only this once; change it after signing in.")
+                   % {"email": login[0], "password": login[1]}, err=True)
+    _server.run_gunicorn(host, port, workers=workers or 2 * (os.cpu_count() or 1),
+                         threads=threads)
+
+
+@click.command(cls=Command, help=gettext_noop(
+    "Create a user with a role in an organisation (created if it does not exist).\n\n"
+    "Prints the password when it was generated.\n\n"
+    "\b\nExample:\n  opennps createuser anna@example.com --organisation Acme --role admin"))
+@click.argument("email")
+@option("--organisation", default="My organisation", show_default=True,
+        help=gettext_noop("Name of the organisation."))
+@option("--role", type=click.Choice(["owner", "admin", "analyst", "agent"]), default="owner",
+        show_default=True, help=gettext_noop("Role in the organisation."))
+@option("--password", help=gettext_noop("Password (default: a random one, printed)."))
+@data_dir_option
+def createuser(email: str, organisation: str, role: str, password: str | None,
+               data_dir: Path | None) -> None:
+    from opennps.web._setup import configure
+
+    configure(data_dir)
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from opennps.web.accounts import services
+    from opennps.web.accounts.models import Organisation
+
+    try:
+        validate_email(email)
+    except ValidationError:
+        _fail(_("%(email)s is not an email address. Give one such as anna@example.com.")
+              % {"email": email})
+    given = password or services.generate_password()
+    existing = Organisation.objects.filter(name=organisation).order_by("pk").first()
+    if existing is None and role == "owner":
+        services.create_organisation(organisation, owner_email=email, password=given)
+    else:
+        existing = existing or Organisation.objects.create(name=organisation)
+        membership = services.add_member(existing, email=email, role=role)
+        membership.user.set_password(given)
+        membership.user.save(update_fields=["password"])
+    click.echo(_("User %(email)s is %(role)s of %(organisation)s.")
+               % {"email": email, "role": role, "organisation": organisation})
+    if not password:
+        click.echo(_("Password: %(password)s") % {"password": given})
+
+
+@click.command("import", cls=Command, help=gettext_noop(
+    "Import answers from a file into a survey: every row is checked first, and if any row "
+    "is wrong nothing is stored (unless --skip-invalid).\n\n"
+    "\b\nExample:\n  opennps import answers.csv --survey 3"))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@option("--survey", "survey_id", type=int, required=True,
+        help=gettext_noop("Id of the survey (the number in its address)."))
+@option("--score-column", help=gettext_noop("Column with the score (default: detected)."))
+@option("--comment-column", help=gettext_noop("Column with the comment (default: detected)."))
+@option("--date-column", help=gettext_noop("Column with the answer date (default: detected)."))
+@option("--language", type=click.Choice(["en", "pl", "ru", "fi", "lt", "sv"]),
+        help=gettext_noop("Language of the answers (default: the survey's)."))
+@option("--skip-invalid", is_flag=True,
+        help=gettext_noop("Store the valid rows and report the invalid ones."))
+@option("--dry-run", is_flag=True, help=gettext_noop("Check the file; store nothing."))
+@data_dir_option
+def import_(path: Path, survey_id: int, score_column: str | None, comment_column: str | None,
+            date_column: str | None, language: str | None, skip_invalid: bool, dry_run: bool,
+            data_dir: Path | None) -> None:
+    from opennps.web._setup import configure
+
+    configure(data_dir)
+    from opennps.errors import OpenNPSError
+    from opennps.web.surveys.models import Survey
+    from opennps.web.surveys.services.imports import import_responses
+
+    survey = Survey.objects.filter(pk=survey_id).first()
+    if survey is None:
+        _fail(_("There is no survey %(id)s. The survey's id is the number in its address, "
+                "e.g. /surveys/3/.") % {"id": survey_id})
+    try:
+        report = import_responses(
+            survey, path, score_column=score_column, comment_column=comment_column,
+            date_column=date_column, language=language, skip_invalid=skip_invalid,
+            dry_run=dry_run)
+    except OpenNPSError as error:
+        _fail(str(error))
+    for line in report.errors:
+        click.echo(line, err=True)
+    if report.invalid and not skip_invalid:
+        _fail(_("Nothing was imported: %(invalid)s of %(rows)s rows are not valid. Fix them, "
+                "or pass --skip-invalid to import the valid rows.")
+              % {"invalid": report.invalid, "rows": report.rows})
+    if dry_run:
+        click.echo(_("Checked %(rows)s rows: %(invalid)s not valid. Nothing was stored "
+                     "(--dry-run).") % {"rows": report.rows, "invalid": report.invalid})
+        return
+    click.echo(_("Imported %(created)s of %(rows)s rows into %(survey)s (%(skipped)s imported "
+                 "before, %(invalid)s not valid).") % {
+        "created": report.created, "rows": report.rows, "survey": survey.name,
+        "skipped": report.already_imported, "invalid": report.invalid})
+
+
+COMMANDS = (serve, createuser, import_)

@@ -1,0 +1,1 @@
+"""Settings: `base` is shared; `dev`, `prod` and `test` adjust it."""

@@ -1,0 +1,1 @@
+"""Surveys, the people asked, survey requests (personal links) and their responses."""

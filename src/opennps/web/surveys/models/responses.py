@@ -1,0 +1,128 @@
+"""Survey requests (personal links), responses and the notes on them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ._tokens import TOKEN_LENGTH, new_token
+
+
+class Channel(models.TextChoices):
+    LINK = "link", _("Personal link")
+    EMAIL = "email", _("Email")
+    KIOSK = "kiosk", _("Kiosk")
+    WEB = "web", _("Open link")
+    API = "api", _("API")
+    IMPORT = "import", _("Import")
+
+
+class SurveyRequest(models.Model):
+    """One invitation to answer: the personal link, with the properties it was sent with.
+
+    ``pending_score`` holds a score from an email button that nobody has confirmed yet
+    (mail scanners open every link); it never counts as an answer (docs/server.md).
+    """
+
+    survey = models.ForeignKey("Survey", on_delete=models.CASCADE, related_name="requests")
+    person = models.ForeignKey(
+        "Person", on_delete=models.CASCADE, null=True, blank=True, related_name="requests"
+    )
+    token = models.CharField(max_length=TOKEN_LENGTH, unique=True, default=new_token)
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.LINK)
+    properties = models.JSONField(default=dict, blank=True)
+    language = models.CharField(max_length=8, blank=True, choices=settings.LANGUAGES)
+    created_at = models.DateTimeField(auto_now_add=True)
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    pending_score = models.SmallIntegerField(null=True, blank=True)
+    pending_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("survey request")
+        verbose_name_plural = _("survey requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pending_score__isnull=True)
+                | models.Q(pending_score__gte=0, pending_score__lte=10),
+                name="surveys_request_pending_score_range",
+            ),
+            models.CheckConstraint(condition=models.Q(channel__in=Channel.values),
+                                   name="surveys_request_channel_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} → {self.person or _('anonymous')}"
+
+
+class ResponseQuerySet(models.QuerySet["Response"]):
+    def for_organisation(self, organisation: object) -> ResponseQuerySet:
+        return self.filter(organisation=organisation)
+
+
+class Response(models.Model):
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="responses"
+    )
+    survey = models.ForeignKey("Survey", on_delete=models.CASCADE, related_name="responses")
+    request = models.OneToOneField(
+        SurveyRequest, on_delete=models.CASCADE, related_name="response"
+    )
+    person = models.ForeignKey(
+        "Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
+    )
+    score = models.SmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True)
+    answers = models.JSONField(_("extra answers"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    location = models.CharField(_("location"), max_length=100, blank=True)
+    person_properties = models.JSONField(_("person properties"), default=dict, blank=True)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    respondent_name = models.CharField(_("name given"), max_length=255, blank=True)
+    respondent_email = models.EmailField(_("email given"), blank=True)
+    external_id = models.CharField(_("id in the imported file"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("answered at"))
+    updated_at = models.DateTimeField(_("updated at"))
+
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=0, score__lte=10),
+                                   name="surveys_response_score_0_10"),
+            models.CheckConstraint(condition=models.Q(channel__in=Channel.values),
+                                   name="surveys_response_channel_valid"),
+            models.UniqueConstraint(fields=["survey", "external_id"],
+                                    condition=~models.Q(external_id=""),
+                                    name="surveys_response_unique_external_id"),
+        ]
+        indexes = [
+            models.Index(fields=["survey", "created_at"], name="surveys_resp_survey_created"),
+            models.Index(fields=["organisation", "updated_at"], name="surveys_resp_org_updated"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey}: {self.score}"
+
+
+class Note(models.Model):
+    """A team member's note on a response (Delighted's notes)."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:50]

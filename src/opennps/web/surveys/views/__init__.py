@@ -1,0 +1,1 @@
+"""Views: ``public`` (respondents' pages), ``manage`` (the survey editor), ``imports``."""

@@ -1,0 +1,13 @@
+"""The project's URLs: each app under its own namespace."""
+
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import include, path
+
+urlpatterns = [
+    path("", lambda request: redirect("surveys:list"), name="home"),
+    path("accounts/", include("opennps.web.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("opennps.web.surveys.urls")),
+]

@@ -1,0 +1,9 @@
+"""WSGI entry point (``opennps serve`` runs it under gunicorn)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opennps.web.settings.prod")
+
+application = get_wsgi_application()
