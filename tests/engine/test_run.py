@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -12,7 +14,7 @@ import ibis
 import pyarrow as pa
 import pytest
 
-from opennps.core import NPS_SCALE
+from opennps.core import NPS_SCALE, Histogram
 from opennps.engine import compute_histograms, connect
 from opennps.engine._run import run_watched
 from opennps.errors import DataError
@@ -159,3 +161,22 @@ def test_a_large_duckdb_scan_reports_fractions_between_zero_and_one(
                        by=["g"], progress=seen.append)
     assert any(0 < f < 1 for f in seen), seen
     assert seen == sorted(seen) and seen[-1] == 1.0
+
+
+def test_in_memory_ibis_tables_are_registered_before_the_query() -> None:
+    table = ibis.memtable(pa.table({"score": pa.array([9, 10, 3], pa.int64()),
+                                    "g": ["a", "a", "b"]}))
+    result = compute_histograms(table, score="score", scale=NPS_SCALE, by=["g"])
+    assert result.by_group() == {("a",): Histogram.from_scores([9, 10]),
+                                 ("b",): Histogram.from_scores([3])}
+
+
+def test_a_duckdb_query_does_not_import_pandas(numbers: Path) -> None:
+    code = ("import sys; from opennps.core import NPS_SCALE; "
+            "from opennps.engine import compute_histograms, connect; "
+            f"t = connect(threads=1).read_parquet({str(numbers)!r}); "
+            "compute_histograms(t, score='score', scale=NPS_SCALE, by=['g'], period=None); "
+            "print('pandas' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "False"
