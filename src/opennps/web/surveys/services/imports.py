@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -59,7 +60,8 @@ def _read(survey: Survey, dataset: Any, report: ImportReport) -> list[dict[str, 
     limit = opennps_settings()["COMMENT_MAX_CHARS"]
     table = dataset.to_ibis(connect(threads=1))
     data_columns = [c for c in dataset.columns if c not in
-                    {dataset.score_column, dataset.comment_column, dataset.date_column}]
+                    {dataset.score_column, dataset.comment_column, dataset.date_column,
+                     dataset.id_column}]
     rows: list[dict[str, Any]] = []
     number = 0
     for batch in table.to_pyarrow_batches(chunk_size=BATCH):
@@ -124,7 +126,7 @@ def import_responses(
 
     with open_dataset(source, score_column=score_column, comment_column=comment_column,
                       date_column=date_column, scale=survey.scale) as dataset:
-        shown_name = name or dataset.name
+        shown_name = name or Path(source).name
         dataset.name = shown_name
         report = ImportReport(name=shown_name, columns={
             "score": dataset.score_column, "comment": dataset.comment_column,

@@ -63,7 +63,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "surveys/manage/detail.html", {
         "survey": survey, "latest": latest, "questions": survey.questions.all(),
         "statuses": Status.choices, "can_manage": role_of(request) in MANAGE_SURVEYS,
-        "languages": settings.LANGUAGES,
+        "survey_languages": settings.LANGUAGES,
     })
 
 
