@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from opennps.core import NPS_SCALE, Histogram, Scale
 
@@ -13,6 +14,8 @@ __all__ = ["Cell", "HistogramSet"]
 
 Cell = tuple[tuple[object, ...], str | None]
 """The key of one cell: (values of the group columns, period key or ``None``)."""
+
+_K = TypeVar("_K")
 
 
 @dataclass
@@ -65,22 +68,31 @@ class HistogramSet:
 
     def overall(self) -> Histogram:
         """All counted answers together."""
-        return Histogram.merge(self.cells.values(), self.scale)
+        return self._merge((None, h) for h in self.cells.values()).get(
+            None, Histogram.empty(self.scale))
 
     def by_group(self) -> dict[tuple[object, ...], Histogram]:
         """One histogram per combination of group values (all periods merged), sorted."""
-        merged: dict[tuple[object, ...], Histogram] = {}
-        for (group, _period), histogram in self.cells.items():
-            merged[group] = merged[group] + histogram if group in merged else histogram
+        merged = self._merge((group, h) for (group, _period), h in self.cells.items())
         return {group: merged[group] for group in sorted(merged, key=_group_order)}
 
     def by_period(self) -> dict[str | None, Histogram]:
         """One histogram per period (all groups merged), in time order, undated last."""
-        merged: dict[str | None, Histogram] = {}
-        for (_group, period), histogram in self.cells.items():
-            merged[period] = merged[period] + histogram if period in merged else histogram
+        merged = self._merge((period, h) for (_group, period), h in self.cells.items())
         return {period: merged[period]
                 for period in sorted(merged, key=lambda p: (p is None, p or ""))}
+
+    def _merge(self, pairs: Iterable[tuple[_K, Histogram]]) -> dict[_K, Histogram]:
+        """Sum the histograms that share a key (plain lists: one Histogram per key)."""
+        sums: dict[_K, list[int]] = {}
+        for key, histogram in pairs:
+            total = sums.get(key)
+            if total is None:
+                sums[key] = list(histogram.counts)
+            else:
+                for index, count in enumerate(histogram.counts):
+                    total[index] += count
+        return {key: Histogram(tuple(total), self.scale) for key, total in sums.items()}
 
     @property
     def invalid_score_rows(self) -> int:
