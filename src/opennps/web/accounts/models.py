@@ -15,10 +15,11 @@ class Role(models.TextChoices):
 
 
 # What each role may do; views check these through accounts.decorators.
-MANAGE_SURVEYS = frozenset({Role.OWNER, Role.ADMIN})
-MANAGE_TEAM = frozenset({Role.OWNER, Role.ADMIN})
-IMPORT_RESPONSES = frozenset({Role.OWNER, Role.ADMIN, Role.ANALYST})
-EVERYONE = frozenset(Role)
+MANAGE_SURVEYS: frozenset[str] = frozenset(str(r) for r in (Role.OWNER, Role.ADMIN))
+MANAGE_TEAM: frozenset[str] = frozenset(str(r) for r in (Role.OWNER, Role.ADMIN))
+IMPORT_RESPONSES: frozenset[str] = frozenset(
+    str(r) for r in (Role.OWNER, Role.ADMIN, Role.ANALYST))
+EVERYONE: frozenset[str] = frozenset(Role.values)
 
 
 class Organisation(models.Model):

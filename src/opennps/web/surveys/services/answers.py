@@ -163,7 +163,7 @@ def create_request(
     survey: Survey,
     *,
     person: Any = None,
-    channel: str = Channel.LINK,
+    channel: str = str(Channel.LINK),
     properties: dict[str, Any] | None = None,
     language: str = "",
 ) -> SurveyRequest:

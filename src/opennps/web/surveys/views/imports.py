@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -42,7 +43,7 @@ def import_file(request: HttpRequest, pk: int) -> HttpResponse:
                   status=status)
 
 
-def _run(survey, upload, options):  # type: ignore[no-untyped-def]
+def _run(survey: Any, upload: Any, options: dict[str, Any]) -> tuple[Any, str | None]:
     """Copy the upload to a temporary file (keeping its suffix) and import it."""
     suffix = Path(upload.name).suffix.lower()[:10]
     _i18n.activate(translation.get_language())

@@ -143,7 +143,7 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
     """A link anyone may answer (anonymously or with name and email), within limits."""
     survey = get_object_or_404(Survey.objects.exclude(open_link=OpenLinkMode.OFF),
                                open_token=token)
-    return _anonymous(request, survey, channel=Channel.WEB,
+    return _anonymous(request, survey, channel=str(Channel.WEB),
                       identified=survey.open_link == OpenLinkMode.IDENTIFIED)
 
 
@@ -151,7 +151,7 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
 def kiosk(request: HttpRequest, token: str) -> HttpResponse:
     """The kiosk: one tap answers; the pages return here after the thank-you."""
     survey = get_object_or_404(Survey, kiosk_token=token, kiosk_enabled=True)
-    return _anonymous(request, survey, channel=Channel.KIOSK, identified=False)
+    return _anonymous(request, survey, channel=str(Channel.KIOSK), identified=False)
 
 
 def _anonymous(request: HttpRequest, survey: Survey, *, channel: str,
