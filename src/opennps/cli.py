@@ -334,3 +334,11 @@ def demo(output: str, rows: int, seed: int) -> None:
                    err=True)
 
     _run(action)
+
+
+# -- the survey service (Django is set up only when one of these commands runs) ----------------
+
+from opennps.web.commands import COMMANDS  # noqa: E402
+
+for command in COMMANDS:
+    main.add_command(command)
