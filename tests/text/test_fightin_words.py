@@ -90,5 +90,7 @@ def test_negative_counts_are_refused() -> None:
         fightin_words({"x": 1}, {"x": -1})
 
 
-def test_empty_groups_give_no_terms() -> None:
+def test_empty_groups_or_a_single_word_give_no_terms() -> None:
     assert fightin_words({}, {}) == []
+    assert fightin_words({"only": 3}, {}) == []
+    assert fightin_words({"only": 3}, {"only": 1}, prior=0.1) == []

@@ -10,8 +10,10 @@ from opennps.text._analyze import AnalyzedText, analyze_text, ngrams
 from opennps.text._collect import Answer, TaggedAnswer
 from opennps.text._contrast import Contrast, KeyTerm, TermContrast
 from opennps.text._fightin_words import TermScore, fightin_words
+from opennps.text._files import FileThemes, analyze_themes_file, write_tags
 from opennps.text._language import LANGUAGES, check_language, detect_language
 from opennps.text._lexicon import lemmatize, negations, stop_words
+from opennps.text._render import THEMES_FORMATS, render_themes, themes_document
 from opennps.text._report import AnswerCounts, ThemesReport, analyze_comments, tag_comments
 from opennps.text._suggest import SuggestedTheme, suggest_themes
 from opennps.text._tagger import ThemeTagger, fold
@@ -31,10 +33,12 @@ __all__ = [
     "LANGUAGES",
     "MAX_COMMENT_CHARS",
     "STARTER_THEMES",
+    "THEMES_FORMATS",
     "AnalyzedText",
     "Answer",
     "AnswerCounts",
     "Contrast",
+    "FileThemes",
     "KeyTerm",
     "SuggestedTheme",
     "TaggedAnswer",
@@ -49,6 +53,7 @@ __all__ = [
     "ThemesReport",
     "analyze_comments",
     "analyze_text",
+    "analyze_themes_file",
     "check_language",
     "detect_language",
     "fightin_words",
@@ -58,10 +63,13 @@ __all__ = [
     "negations",
     "ngrams",
     "parse_taxonomy",
+    "render_themes",
     "starter_taxonomy",
     "stop_words",
     "suggest_themes",
     "tag_comments",
     "theme_to_toml",
+    "themes_document",
     "tokenize",
+    "write_tags",
 ]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from opennps.text._language import check_language, detect_language
 from opennps.text._lexicon import lemmatize, negations, stop_words
-from opennps.text._tokenize import MAX_COMMENT_CHARS, clauses, is_emoji, normalize
+from opennps.text._tokenize import MAX_COMMENT_CHARS, clauses, normalize
 
 __all__ = ["AnalyzedText", "analyze_text", "ngrams"]
 
@@ -52,12 +52,13 @@ class AnalyzedText:
             for i, lemma in enumerate(lemmas):
                 if content[i]:
                     found.add(lemma)
-                can_start = (content[i] or surfaces[i] in negs) and not is_emoji(lemma)
+                # Tokens are words (starting with a letter) or emoji.
+                can_start = (content[i] or surfaces[i] in negs) and lemma[:1].isalpha()
                 if not can_start:
                     continue
                 for n in range(2, max_n + 1):
                     end = i + n - 1
-                    if end >= len(lemmas) or is_emoji(lemmas[end]):
+                    if end >= len(lemmas) or not lemmas[end][:1].isalpha():
                         break
                     if content[end]:
                         found.add(" ".join(lemmas[i:end + 1]))
@@ -65,7 +66,7 @@ class AnalyzedText:
 
 
 def _is_content(surface: str, lemma: str, stops: frozenset[str]) -> bool:
-    if is_emoji(lemma):
+    if not lemma[:1].isalpha():  # an emoji
         return True
     return len(lemma) > 1 and surface not in stops and lemma not in stops
 

@@ -68,7 +68,8 @@ def fightin_words(counts_a: Mapping[str, int], counts_b: Mapping[str, int], *,
     -------
     list of TermScore
         Sorted by z, descending (ties by term), so the first terms are said more by a
-        and the last ones more by b.
+        and the last ones more by b. Empty when the two groups use fewer than two
+        distinct terms (the odds of the only word are undefined).
 
     Examples
     --------
@@ -85,6 +86,8 @@ def fightin_words(counts_a: Mapping[str, int], counts_b: Mapping[str, int], *,
     """
     vocabulary = sorted(set(counts_a) | set(counts_b))
     alphas = _prior(vocabulary, counts_a, counts_b, prior, background, prior_total)
+    if len(vocabulary) < 2:
+        return []
     alpha_total = math.fsum(alphas.values())
     n_a = sum(counts_a.values())
     n_b = sum(counts_b.values())

@@ -19,7 +19,7 @@ __all__ = ["MAX_COMMENT_CHARS", "clauses", "has_emoji", "is_emoji", "normalize",
 #: (and counted as truncated), so one pasted document cannot stall an analysis.
 MAX_COMMENT_CHARS = 20_000
 
-_URL = r"(?:https?://|www\.)\S+|\S+@\S+\.\w+"
+URL_PATTERN = r"(?:https?://|www\.)\S+|\S+@\S+\.\w+"
 _EMOJI = (
     "[\U0001f1e6-\U0001f1ff]{2}"  # regional-indicator flags
     "|[\U0001f300-\U0001f5ff\U0001f600-\U0001f64f\U0001f680-\U0001f6ff\U0001f900-\U0001f9ff"
@@ -27,7 +27,8 @@ _EMOJI = (
 )
 _WORD = r"[^\W\d_]+(?:['’][^\W\d_]+)*"
 _BREAK = r"[.!?;:,()\[\]{}\"“”„«»…|/\\\n\r\t–—]+"
-_PATTERN = re.compile(f"(?P<url>{_URL})|(?P<emoji>{_EMOJI})|(?P<word>{_WORD})|(?P<brk>{_BREAK})")
+_PATTERN = re.compile(
+    f"(?P<url>{URL_PATTERN})|(?P<emoji>{_EMOJI})|(?P<word>{_WORD})|(?P<brk>{_BREAK})")
 _EMOJI_ONLY = re.compile(f"(?:{_EMOJI})")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
