@@ -126,3 +126,13 @@ def test_import_command_names_a_missing_survey(configured: None, tmp_path: Path)
 def test_migrations_are_complete() -> None:
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_help_is_translated_with_the_cli_language() -> None:
+    from opennps.cli import main
+
+    result = CliRunner().invoke(main, ["--lang", "pl", "serve", "--help"])
+    assert result.exit_code == 0
+    assert "Uruchom usługę ankiet (gunicorn)" in result.output
+    assert "Przykład:\n    opennps serve --port 8000 --demo" in result.output
+    assert "Adres nasłuchiwania" in result.output

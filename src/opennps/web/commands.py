@@ -27,8 +27,15 @@ def _catalogue(language: str) -> _gettext.NullTranslations:
 
 
 def _(message: str) -> str:
-    """Translate ``message`` into the CLI's language (``--lang``, OPENNPS_LANG, LANG)."""
-    return _catalogue(_i18n.active_language()).gettext(message)
+    """Translate ``message`` into the CLI's language (``--lang``, OPENNPS_LANG, LANG).
+
+    xgettext stores click's "\\b" (no rewrap) marker as a backslash and a "b", so the
+    lookup uses that spelling and turns it back into the control character.
+    """
+    catalogue = _catalogue(_i18n.active_language())
+    if "\b" not in message:
+        return catalogue.gettext(message)
+    return catalogue.gettext(message.replace("\b", "\\b")).replace("\\b", "\b")
 
 
 def gettext_noop(message: str) -> str:
