@@ -271,3 +271,12 @@ def test_overall_score_on_bands_and_benchmarks(demo_csv: Path) -> None:
         assert row["difference"] == pytest.approx(overall["nps"] - row["nps"])
         inside = overall["ci_low"] <= row["nps"] <= overall["ci_high"]
         assert (row["position"] == "within") == inside
+
+
+def test_malformed_row_deep_in_a_file_names_the_row(tmp_path: Path) -> None:
+    lines = ["score,comment"] + [f"{i % 11},fine" for i in range(30_000)]
+    lines[25_000] = "9,too,many,fields"
+    path = write(tmp_path / "ragged.csv", "\n".join(lines) + "\n")
+    code, out, err = run("analyze", str(path))
+    assert code == 1 and out == ""
+    assert err.startswith("Error: ") and "25000" in err

@@ -32,7 +32,7 @@ from opennps.core._breakdown import (
     compare_to_previous,
     compare_to_rest,
 )
-from opennps.errors import InvalidValueError
+from opennps.errors import DataError, InvalidValueError
 
 if TYPE_CHECKING:
     from opennps.engine import HistogramSet
@@ -96,6 +96,8 @@ def count_file(path: str | Path, *, by: Sequence[str] = (), period: str | None =
                options: FileOptions = FileOptions(), skip_invalid: bool = False,
                progress: Callable[[float], None] | None = None) -> Counted:
     """Count a file's answers into histograms, applying the bad-row rules above."""
+    import duckdb
+
     from opennps.engine import Filters, compute_histograms, connect
     from opennps.io import describe_date_error, describe_score_error, parse_score
 
@@ -106,10 +108,18 @@ def count_file(path: str | Path, *, by: Sequence[str] = (), period: str | None =
         table = dataset.to_ibis(con)
 
         def run() -> HistogramSet:
-            return compute_histograms(
-                table, score=dataset.score_column, scale=dataset.scale, by=tuple(by),
-                period=period, date=DATE_COLUMN,
-                filters=Filters(since=since, until=until, equals=equals), progress=progress)
+            try:
+                return compute_histograms(
+                    table, score=dataset.score_column, scale=dataset.scale, by=tuple(by),
+                    period=period, date=DATE_COLUMN,
+                    filters=Filters(since=since, until=until, equals=equals),
+                    progress=progress)
+            except DataError as error:
+                # A malformed row deep in a text file surfaces only when the scan runs;
+                # the reader knows how to name its row and the fix.
+                if isinstance(error.__cause__, duckdb.Error):
+                    raise dataset.file_error(error.__cause__) from error
+                raise
 
         histograms = run()
         skipped: list[Skipped] = []
