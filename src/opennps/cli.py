@@ -273,6 +273,66 @@ def compare(path: str, by: tuple[str, ...], period: str | None, pairs: str, meth
     _run(action)
 
 
+@main.command(help=N_(
+    "Find the themes of the comments and what each group says: key words and phrases, "
+    "what detractors say more than promoters, per-theme NPS and impact, and suggested "
+    "new themes. Offline, in English, Polish, Russian, Finnish, Lithuanian and Swedish.\n\n"
+    "\b\nExamples:\n  opennps themes responses.csv --by plan --period month\n"
+    "  opennps themes responses.csv --taxonomy my-themes.toml --tags-out tags.csv"))
+@click.argument("path", type=click.Path(allow_dash=True, dir_okay=False))
+@option("--input-format", type=click.Choice(INPUT_FORMATS),
+        help=N_("Format of PATH (default: from the extension or the content)."))
+@option("--layout", type=click.Choice(LAYOUTS),
+        help=N_("Vendor export layout (default: detected from the headers)."))
+@option("--encoding", help=N_("Text encoding of a CSV/TSV file (default: detected)."))
+@option("--delimiter", help=N_("Field delimiter of a CSV file (default: detected)."))
+@option("--score-column", help=N_("Column with the 0–10 score (default: detected)."))
+@option("--date-column", help=N_("Column with the answer date (default: detected)."))
+@option("--comment-column", help=N_("Column with the comment (default: detected)."))
+@option("--by", metavar="COLUMN", help=N_("Break the themes down by this column."))
+@option("--period", type=click.Choice(PERIODS), help=N_("Trend of each theme by this period."))
+@option("--taxonomy", type=click.Path(dir_okay=False),
+        help=N_("TOML file of themes merged into the starter taxonomy (see docs/themes.md)."))
+@option("--language", type=click.Choice(("en", "pl", "ru", "fi", "lt", "sv")),
+        help=N_("Treat every comment as this language instead of detecting it."))
+@option("--min-count", type=click.IntRange(min=1), default=5, show_default=True,
+        help=N_("Terms and suggested themes need at least this many comments."))
+@option("--top", type=click.IntRange(min=1), default=15, show_default=True,
+        help=N_("Terms listed per group and per direction."))
+@option("--suggestions", type=click.IntRange(min=0), default=5, show_default=True,
+        help=N_("Suggest at most this many new themes (0: none)."))
+@option("--tags-out", type=click.Path(dir_okay=False),
+        help=N_("Write a CSV file with the row, language and themes of every answer."))
+@option("--skip-invalid", is_flag=True,
+        help=N_("Leave rows with an invalid score or date out of the NPS and report them, "
+                "instead of stopping at the first."))
+@option("--progress/--no-progress", default=None,
+        help=N_("Show a progress bar (default: on a terminal, for files over 64 MB)."))
+@option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table",
+        show_default=True, help=N_("Output format."))
+@option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
+        default="-", help=N_("Write to this file instead of standard output."))
+def themes(path: str, input_format: str | None, layout: str | None, encoding: str | None,
+           delimiter: str | None, score_column: str | None, date_column: str | None,
+           comment_column: str | None, by: str | None, period: str | None,
+           taxonomy: str | None, language: str | None, min_count: int, top: int,
+           suggestions: int, tags_out: str | None, skip_invalid: bool,
+           progress: bool | None, fmt: str, output: str) -> None:
+    def action() -> None:
+        from opennps.text import analyze_themes_file, render_themes
+
+        result = analyze_themes_file(
+            path, input_format=input_format, layout=layout, encoding=encoding,
+            delimiter=delimiter, score_column=score_column, date_column=date_column,
+            comment_column=comment_column, by=by, period=period, taxonomy=taxonomy,
+            language=language, min_count=min_count, top=top, suggestions=suggestions,
+            tags_out=tags_out, skip_invalid=skip_invalid,
+            progress=_progress(path, progress))
+        _emit(render_themes(result, fmt), output)
+
+    _run(action)
+
+
 @main.command("sample-size", help=N_(
     "How many answers are needed for a given margin of error of the NPS.\n\n"
     "\b\nExample:\n  opennps sample-size --margin 5 --promoters 0.5 --detractors 0.2"))
