@@ -13,6 +13,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 import opennps.web
+from opennps.web._catalogues import project_ignores
 
 WEB = Path(opennps.web.__file__).parent
 LANGUAGES = ("en", "pl", "ru", "fi", "lt", "sv")
@@ -62,8 +63,7 @@ def test_catalogues_hold_every_message_of_the_code(tmp_path: Path) -> None:
     shutil.copytree(WEB, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     for folder in CATALOGUES:
         relative = folder.relative_to(WEB)
-        extra = ["--ignore", "accounts/*", "--ignore", "surveys/*", "--ignore", "settings/*"] \
-            if relative == Path("locale") else []
+        extra = project_ignores() if relative == Path("locale") else []
         subprocess.run(
             [sys.executable, "-m", "django", "makemessages", "--no-location", "--no-obsolete",
              "-l", "pl", *extra], cwd=copy / relative.parent, check=True, capture_output=True,

@@ -16,8 +16,16 @@ from pathlib import Path
 
 WEB = Path(__file__).resolve().parent
 LANGUAGES = ("en", "pl", "ru", "fi", "lt", "sv")
-CATALOGUES = {WEB: ["--ignore", "accounts/*", "--ignore", "surveys/*", "--ignore", "settings/*"],
-              WEB / "accounts": [], WEB / "surveys": []}
+APPS = ("accounts", "surveys")
+
+
+def project_ignores() -> list[str]:
+    """The project catalogue skips every app folder (each app has its own) and settings."""
+    apps = sorted(d.name for d in WEB.iterdir() if (d / "apps.py").exists())
+    return [part for name in [*apps, "settings"] for part in ("--ignore", f"{name}/*")]
+
+
+CATALOGUES = {WEB: project_ignores(), **{WEB / app: [] for app in APPS}}
 
 
 def update() -> None:

@@ -1,0 +1,222 @@
+"""Answers per second through the real HTTP stack: `opennps serve` on PostgreSQL.
+
+Starts `opennps serve` (gunicorn) against a fresh PostgreSQL database, creates one survey
+request per answer to send, then N keep-alive clients on loopback POST scores to the
+personal links, as the survey page's confirmation does (form post with the CSRF token,
+``Accept: application/json``). Each answer is an INSERT of a new response committed before
+the 2xx reply. Baseline in the same run: a static file served by the same server
+(WhiteNoise), the ceiling of this client and server on this machine.
+
+Targets (2 cores): >= 500 answers/s sustained for 60 s, p99 <= 200 ms, and the number of
+stored responses equal to the number of 2xx replies.
+
+    .venv/bin/python benchmarks/submit.py --duration 60 --connections 32 --workers 4
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def fresh_database(admin_url: str, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(admin_url)
+    return parts._replace(path=f"/{name}").geturl()
+
+
+def prepare(database_url: str, data_dir: Path, answers: int) -> tuple[list[str], int]:
+    """Migrate, then create a survey and one request per answer; return tokens, survey id."""
+    os.environ.update(DATABASE_URL=database_url, OPENNPS_DATA_DIR=str(data_dir),
+                      DJANGO_SETTINGS_MODULE="opennps.web.settings.prod")
+    from opennps.web._setup import configure
+
+    configure(data_dir)
+    from opennps.web.accounts.models import Organisation
+    from opennps.web.surveys.models import Survey, SurveyRequest
+
+    organisation = Organisation.objects.create(name="Benchmark")
+    survey = Survey.objects.create(organisation=organisation, name="Load", brand="Acme")
+    created = SurveyRequest.objects.bulk_create(
+        [SurveyRequest(survey=survey, channel="email") for _ in range(answers)],
+        batch_size=5000)
+    from django.db import connections
+
+    connections.close_all()
+    return [r.token for r in created], survey.pk
+
+
+def stored(survey_id: int) -> int:
+    from opennps.web.surveys.models import Response
+
+    return int(Response.objects.filter(survey_id=survey_id).count())
+
+
+class Client:
+    """A keep-alive HTTP/1.1 client on one connection (reconnects when the server closes)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, raw: bytes) -> int:
+        for attempt in range(2):
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+            assert self.reader is not None
+            try:
+                self.writer.write(raw)
+                status_line = await self.reader.readline()
+                if not status_line:
+                    raise ConnectionResetError
+                status = int(status_line.split()[1])
+                length, close = 0, False
+                while True:
+                    line = await self.reader.readline()
+                    if line in (b"\r\n", b""):
+                        break
+                    name, _, value = line.decode("latin-1").partition(":")
+                    if name.lower() == "content-length":
+                        length = int(value)
+                    elif name.lower() == "connection" and "close" in value.lower():
+                        close = True
+                await self.reader.readexactly(length)
+                if close:
+                    self.writer.close()
+                    self.writer = None
+                return status
+            except (ConnectionError, asyncio.IncompleteReadError):
+                if self.writer is not None:
+                    self.writer.close()
+                self.writer = None
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+
+def answer_request(token: str, csrf: str, score: int) -> bytes:
+    body = f"score={score}&csrfmiddlewaretoken={csrf}".encode()
+    return (f"POST /s/{token}/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Cookie: csrftoken={csrf}\r\nAccept: application/json\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+
+
+STATIC = b"GET /static/opennps/survey.css HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+
+
+async def load(port: int, duration: float, connections: int, tokens: list[str] | None
+               ) -> tuple[int, int, list[float]]:
+    """Send requests for ``duration`` s; return (2xx count, other count, latencies in s)."""
+    csrf = secrets.token_hex(16)  # an unmasked 32-character CSRF secret, as cookie and field
+    deadline = time.perf_counter() + duration
+    ok, failed, latencies = 0, 0, []
+    queue = iter(tokens or [])
+
+    async def worker() -> None:
+        nonlocal ok, failed
+        client = Client(port)
+        while time.perf_counter() < deadline:
+            if tokens is None:
+                raw = STATIC
+            else:
+                token = next(queue, None)
+                if token is None:
+                    return
+                raw = answer_request(token, csrf, secrets.randbelow(11))
+            started = time.perf_counter()
+            status = await client.request(raw)
+            latencies.append(time.perf_counter() - started)
+            if 200 <= status < 300:
+                ok += 1
+            else:
+                failed += 1
+
+    await asyncio.gather(*(worker() for _ in range(connections)))
+    return ok, failed, latencies
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=1000)[int(q * 1000) - 1] if len(values) > 1 else 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get(
+        "OPENNPS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test"),
+        help="a PostgreSQL server where the benchmark may create a database")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
+    parser.add_argument("--connections", type=int, default=32, help="concurrent clients")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker")
+    parser.add_argument("--max-answers", type=int, default=120_000,
+                        help="survey requests to create (upper bound on answers sent)")
+    options = parser.parse_args()
+
+    url = fresh_database(options.database_url, "opennps_bench_submit")
+    data_dir = Path(tempfile.mkdtemp(prefix="opennps-bench-"))
+    tokens, survey_id = prepare(url, data_dir, options.max_answers)
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "opennps", "serve", "--port", str(port), "--data-dir",
+         str(data_dir), "--workers", str(options.workers), "--threads", str(options.threads)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    try:
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        asyncio.run(load(port, 3, options.connections, None))  # warm up the workers
+        base_ok, _f, base_lat = asyncio.run(load(port, 10, options.connections, None))
+        ok, failed, latencies = asyncio.run(
+            load(port, options.duration, options.connections, tokens))
+        count = stored(survey_id)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    rate = ok / options.duration
+    base_rate = base_ok / 10
+    print(f"server: opennps serve (gunicorn), workers={options.workers} "
+          f"threads={options.threads}, PostgreSQL; {options.connections} keep-alive clients; "
+          f"{os.cpu_count()} CPU cores")
+    print(f"baseline static file: {base_rate:,.0f} req/s, p99 "
+          f"{percentile(base_lat, 0.99) * 1000:.1f} ms")
+    print(f"answers: {rate:,.0f}/s over {options.duration:.0f} s "
+          f"({ok} 2xx, {failed} other), p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
+          f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, max {max(latencies) * 1000:.0f} ms")
+    print(f"ratio answers/static: {rate / base_rate:.2f}")
+    print(f"stored responses: {count} (2xx replies: {ok}) -> "
+          f"{'EQUAL' if count == ok else 'MISMATCH'}")
+    target = rate >= 500 and percentile(latencies, 0.99) <= 0.2 and count == ok
+    print(f"target (>=500/s, p99<=200 ms, stored == 2xx): {'met' if target else 'NOT met'}")
+    sys.exit(0 if count == ok else 1)
+
+
+if __name__ == "__main__":
+    main()
