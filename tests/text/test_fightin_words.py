@@ -65,6 +65,23 @@ def test_informative_prior_shrinks_rare_words_more_than_frequent_ones() -> None:
     assert 0 < z["rare"] < z["common"]
 
 
+def test_default_prior_is_the_background_counts_themselves() -> None:
+    a, b = Counter({"x": 10, "y": 1, "z": 4}), Counter({"x": 2, "y": 9})
+    background = {"x": 30, "y": 20, "z": 10}
+    default = fightin_words(a, b, background=background)
+    explicit = fightin_words(a, b, prior={"x": 30.0, "y": 20.0, "z": 10.0})
+    assert default == explicit
+
+
+def test_a_word_only_one_group_uses_stands_out_with_the_default_prior() -> None:
+    a = Counter({"app": 183, "fine": 400})
+    b = Counter({"fine": 700, "great": 500})
+    z = {s.term: s.z for s in fightin_words(a, b)}
+    assert z["app"] > 1.96
+    tiny = {s.term: s.z for s in fightin_words(a, b, prior_total=10)}
+    assert tiny["app"] < z["app"]
+
+
 def test_background_counts_set_the_informative_prior() -> None:
     a, b = Counter({"x": 10, "y": 1}), Counter({"x": 1, "y": 10})
     even = {s.term: s.z for s in fightin_words(a, b, background={"x": 50, "y": 50})}

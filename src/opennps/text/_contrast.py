@@ -3,19 +3,22 @@
 Counts are of comments, not of occurrences: a term counts once per comment, so one long
 comment that repeats a word cannot dominate. The contrast is Fightin' Words
 (:func:`~opennps.text.fightin_words`) with the informative prior taken from every comment
-in scope (all groups, unscored answers included), Σα = 10.
+in scope (all groups, unscored answers included): α_w is the term's count there.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from opennps.text._collect import EXAMPLES_PER_TERM, GROUPS, Collected
-from opennps.text._fightin_words import DEFAULT_PRIOR_TOTAL, TermScore, fightin_words
+from opennps.text._fightin_words import TermScore, fightin_words
 
 __all__ = ["Z_MIN", "Contrast", "KeyTerm", "TermContrast", "contrast_groups", "key_terms"]
+
+T = TypeVar("T")
 
 #: |z| a term needs to be listed as said more by one group (two-sided 5%).
 Z_MIN = 1.96
@@ -60,6 +63,39 @@ class KeyTerm:
     share: float
     languages: tuple[str, ...]
     examples: tuple[str, ...]
+
+
+def _contains(longer: str, shorter: str) -> bool:
+    return f" {shorter} " in f" {longer} "
+
+
+def _distinct(ranked: list[T], counts: Callable[[T], tuple[int, ...]],
+              term: Callable[[T], str], top: int) -> list[T]:
+    """The first ``top`` items, merging phrases that are parts of each other with equal counts.
+
+    "far", "expensive" and "far too expensive" in the same 144 comments are one finding:
+    the longest phrase stands for them.
+
+    >>> _distinct(["expensive", "far", "far too expensive", "app"], lambda t: (1,),
+    ...           lambda t: t, 5)
+    ['far too expensive', 'app']
+    """
+    chosen: list[T] = []
+    for item in ranked:
+        text, key = term(item), counts(item)
+        same = [i for i, c in enumerate(chosen) if counts(c) == key
+                and (_contains(term(c), text) or _contains(text, term(c)))]
+        if not same:
+            if len(chosen) < top:
+                chosen.append(item)
+            continue
+        longest = max((chosen[i] for i in same), key=lambda c: len(term(c)))
+        keep = item if len(text) > len(term(longest)) else longest
+        first = same[0]
+        chosen[first] = keep
+        for i in reversed(same[1:]):
+            del chosen[i]
+    return chosen
 
 
 def _group_index(group: str) -> int:
@@ -110,11 +146,17 @@ def contrast_groups(collected: Collected, a: str = "detractor", b: str = "promot
     counts_a, where_a = _counts(collected, [ga], language, all_languages)
     counts_b, where_b = _counts(collected, [gb], language, all_languages)
     background, _where = _counts(collected, [0, 1, 2, None], language, all_languages)
-    scores = fightin_words(counts_a, counts_b, background=background,
-                           prior_total=DEFAULT_PRIOR_TOTAL)
+    scores = fightin_words(counts_a, counts_b, background=background)
     eligible = [s for s in scores if s.count_a + s.count_b >= min_count]
-    more_a = [s for s in eligible if s.z >= z_min][:top]
-    more_b = [s for s in reversed(eligible) if -s.z >= z_min][:top]
+
+    def key(s: TermScore) -> tuple[int, ...]:
+        return (s.count_a, s.count_b)
+
+    def text(s: TermScore) -> str:
+        return s.term
+
+    more_a = _distinct([s for s in eligible if s.z >= z_min], key, text, top)
+    more_b = _distinct([s for s in reversed(eligible) if -s.z >= z_min], key, text, top)
 
     def build(score_list: list[TermScore], group: int, sign: float
               ) -> tuple[TermContrast, ...]:
@@ -141,8 +183,9 @@ def key_terms(collected: Collected, group: str, *, top: int = 15, min_count: int
     counts, where = _counts(collected, [index], None, True)
     comments = _comments(collected, index, None, True)
     codes = sorted({c for c, _g in collected.terms}, key=lambda c: c or "")
-    ranked = sorted((item for item in counts.items() if item[1] >= min_count),
-                    key=lambda item: (-item[1], item[0]))[:top]
+    ranked = _distinct(sorted((item for item in counts.items() if item[1] >= min_count),
+                              key=lambda item: (-item[1], item[0])),
+                       lambda item: (item[1],), lambda item: item[0], top)
     return tuple(KeyTerm(term, count, count / comments if comments else 0.0,
                          tuple(sorted(where.get(term, set()))),
                          _examples(collected, term, index, codes))
