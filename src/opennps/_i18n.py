@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 __all__ = ["LANGUAGES", "N_", "activate", "active_language", "gettext", "ngettext", "pgettext"]
@@ -49,7 +49,7 @@ def active_language() -> str:
     return _active or _from_environment()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalogue(language: str) -> _gettext.NullTranslations:
     return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
 
