@@ -1,0 +1,68 @@
+"""The comment browser: filtered answers, search, tags and CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+
+from opennps.web.surveys.models import Response, Survey
+
+from . import services
+from .filters import Filters
+
+PAGE_SIZE = 50
+TAG = re.compile(r"^[\w .:-]{1,40}$")
+CSV_COLUMNS = ("id", "created_at", "score", "comment", "language", "channel", "location",
+               "person", "tags", "properties")
+
+
+def search(survey: Survey, filters: Filters, params: QueryDict) -> QuerySet[Response]:
+    """Answers passing the filters, the text search ``q`` and the tag ``tag``, newest first."""
+    answers = services.responses(survey, filters).select_related("person")
+    text = params.get("q", "").strip()[:200]
+    if text:
+        answers = answers.filter(Q(comment__icontains=text) | Q(respondent_name__icontains=text)
+                                 | Q(respondent_email__icontains=text))
+    tag = params.get("tag", "").strip()
+    if tag and TAG.match(tag):
+        answers = answers.filter(tags__icontains=f'"{tag}"')
+    return answers.order_by("-created_at", "-pk")
+
+
+def parse_tags(raw: str) -> list[str] | None:
+    """Comma-separated tags, cleaned; None when one of them is not a valid tag."""
+    tags = [part.strip() for part in raw.split(",") if part.strip()]
+    if any(not TAG.match(tag) for tag in tags):
+        return None
+    return sorted(set(tags))
+
+
+def set_tags(survey: Survey, response_id: str, tags: list[str]) -> bool:
+    """Replace the tags of one of the survey's answers; False if it is not the survey's."""
+    if not response_id.isdigit():
+        return False
+    return bool(Response.objects.filter(survey=survey, pk=int(response_id)).update(tags=tags))
+
+
+def person_of(answer: Response) -> str:
+    if answer.person is not None:
+        return str(answer.person)
+    return answer.respondent_name or answer.respondent_email
+
+
+def to_csv(answers: Iterable[Response]) -> str:
+    """The answers as CSV (UTF-8, one row per answer, properties as key=value pairs)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for answer in answers:
+        properties = "; ".join(f"{k}={v}" for k, v in sorted(answer.person_properties.items()))
+        writer.writerow([answer.pk, answer.created_at.isoformat(), answer.score, answer.comment,
+                         answer.language, answer.channel, answer.location, person_of(answer),
+                         ", ".join(answer.tags or []), properties])
+    return out.getvalue()

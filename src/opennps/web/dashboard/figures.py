@@ -1,0 +1,131 @@
+"""Dashboard figures from score histograms: every statistic comes from opennps.core."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from opennps.core import (
+    BANDS,
+    Figure,
+    Histogram,
+    NPSResult,
+    breakdown,
+    ces,
+    compare_nps,
+    compare_to_benchmarks,
+    comparison_method,
+    csat,
+)
+
+METHOD = "adjusted-wald"
+MIN_N = 30
+
+
+@dataclass(frozen=True)
+class Row:
+    """One figure as shown: the metric, its interval, n and the test that goes with it."""
+
+    key: Any
+    value: float
+    low: float
+    high: float
+    n: int
+    small: bool
+    difference: float | None = None
+    p_adjusted: float | None = None
+    significant: bool = False
+
+
+def is_recommend(kind: str) -> bool:
+    """NPS and eNPS: 0–10 surveys with promoters, passives and detractors."""
+    return kind in ("nps", "enps")
+
+
+def _rating_row(key: Any, histogram: Histogram, kind: str) -> Row:
+    result = csat(histogram) if kind == "csat" else ces(histogram)
+    interval = result.confidence_interval()
+    return Row(key, result.percent, interval.low, interval.high, result.n, result.n < MIN_N)
+
+
+def rows(histograms: Mapping[Any, Histogram], kind: str, *, family: str) -> list[Row]:
+    """Figures of groups (``family="rest"``) or periods (``"previous"``) with their tests."""
+    present = {key: h for key, h in histograms.items() if h.n}
+    if not present:
+        return []
+    if not is_recommend(kind):
+        return [_rating_row(key, h, kind) for key, h in present.items()]
+    total = Histogram.merge(present.values(), next(iter(present.values())).scale)
+    figures: tuple[Figure[Any], ...]
+    if family == "rest":
+        figures = breakdown(total, present, method=METHOD, min_n=MIN_N).groups
+    else:
+        figures = breakdown(total, None, present, method=METHOD, min_n=MIN_N).periods
+    return [Row(f.key, f.result.score, f.ci_low, f.ci_high, f.result.n, f.small,
+                f.comparison.difference if f.comparison else None,
+                f.comparison.p_adjusted if f.comparison else None,
+                bool(f.comparison and f.comparison.significant)) for f in figures]
+
+
+def headline(histogram: Histogram, kind: str) -> dict[str, Any]:
+    """The overall figure: metric with interval and n, group counts and shares, distribution."""
+    total = histogram.n
+    distribution = [{"score": point, "count": count, "share": 100 * count / total if total else 0}
+                    for point, count in zip(histogram.scale.points, histogram.counts,
+                                            strict=True)]
+    figure: dict[str, Any] = {"n": total, "distribution": distribution, "kind": kind}
+    if not total:
+        return figure
+    if is_recommend(kind):
+        result = NPSResult.from_histogram(histogram)
+        interval = result.confidence_interval(method=METHOD)
+        figure.update(value=result.score, low=interval.low, high=interval.high, groups=[
+            {"name": _("Promoters"), "count": result.promoters,
+             "share": 100 * result.promoter_share},
+            {"name": _("Passives"), "count": result.passives, "share": 100 * result.passive_share},
+            {"name": _("Detractors"), "count": result.detractors,
+             "share": 100 * result.detractor_share},
+        ])
+    else:
+        rating = csat(histogram) if kind == "csat" else ces(histogram)
+        interval = rating.confidence_interval()
+        figure.update(value=rating.percent, low=interval.low, high=interval.high,
+                      mean=rating.mean)
+    return figure
+
+
+def change_in_words(current: Histogram, previous: Histogram) -> dict[str, Any] | None:
+    """This period against the previous one, tested, and said in a sentence."""
+    if not (current.n and previous.n):
+        return None
+    a, b = NPSResult.from_histogram(current), NPSResult.from_histogram(previous)
+    test = compare_nps(a, b, method=comparison_method(METHOD))
+    points = abs(test.difference)
+    values = {"points": f"{points:.1f}", "p": f"{test.p_value:.2f}" if test.p_value >= 0.01
+              else "< 0.01"}
+    significant = test.p_value < 0.05
+    if round(test.difference, 1) == 0:
+        text = _("no change, p = %(p)s") % values
+    elif test.difference > 0:
+        text = (_("up %(points)s points, significant: p = %(p)s") if significant
+                else _("up %(points)s points, not significant: p = %(p)s")) % values
+    else:
+        text = (_("down %(points)s points, significant: p = %(p)s") if significant
+                else _("down %(points)s points, not significant: p = %(p)s")) % values
+    return {"text": text, "current": a, "previous": b, "test": test, "significant": significant}
+
+
+def context_of(score: float, *, bands: str, industry: str, target: int | None
+               ) -> dict[str, Any]:
+    """Where an NPS falls: interpretation band (with its source), benchmarks, target."""
+    configuration = BANDS.get(bands) or BANDS["bain"]
+    band = configuration.interpret(score)
+    return {
+        "band": band.translated_label(), "bands_source": configuration.source,
+        "bands_year": configuration.year,
+        "benchmarks": compare_to_benchmarks(score, industry) if industry else (),
+        "target": target, "to_target": None if target is None else score - target,
+    }

@@ -1,0 +1,135 @@
+"""Dashboard filters read from the URL: bad values are dropped with a notice, never a 500."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.lookups import Exact
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opennps.web.surveys.models import Channel
+
+PERIODS = ("week", "month", "quarter")
+GROUPS = {"promoter": (9, 10), "passive": (7, 8), "detractor": (0, 6)}
+PROPERTY_KEY = re.compile(r"^[\w .-]{1,64}$")
+PROPERTY_PREFIX = "prop."
+
+
+@dataclass
+class Filters:
+    """The filters of one dashboard page, and the notices about values that were dropped."""
+
+    since: date | None = None
+    until: date | None = None
+    period: str = "month"
+    channel: str = ""
+    language: str = ""
+    group: str = ""
+    properties: dict[str, str] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+    def q(self, *, dates: bool = True) -> Q:
+        """The filters as a condition on responses (dates optional, for comparisons)."""
+        condition = Q()
+        if dates and self.since:
+            condition &= Q(created_at__gte=start_of(self.since))
+        if dates and self.until:
+            condition &= Q(created_at__lt=start_of(self.until + timedelta(days=1)))
+        if self.channel:
+            condition &= Q(channel=self.channel)
+        if self.language:
+            condition &= Q(language=self.language)
+        if self.group:
+            low, high = GROUPS[self.group]
+            condition &= Q(score__gte=low, score__lte=high)
+        for key, value in self.properties.items():
+            condition &= Q(Exact(KeyTextTransform(key, "person_properties"), value))
+        return condition
+
+    def previous_range(self) -> tuple[date, date] | None:
+        """The range of the same length just before this one, when both ends are set."""
+        if not (self.since and self.until):
+            return None
+        length = (self.until - self.since).days + 1
+        return self.since - timedelta(days=length), self.since - timedelta(days=1)
+
+    def query(self) -> dict[str, str]:
+        """The GET parameters that reproduce these filters (for links and downloads)."""
+        params = {"since": self.since.isoformat() if self.since else "",
+                  "until": self.until.isoformat() if self.until else "",
+                  "period": self.period, "channel": self.channel, "language": self.language,
+                  "group": self.group}
+        params.update({PROPERTY_PREFIX + key: value for key, value in self.properties.items()})
+        return {key: value for key, value in params.items() if value}
+
+
+def start_of(day: date) -> datetime:
+    """Midnight at the start of ``day`` in the current time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _date(params: QueryDict, name: str, notices: list[str]) -> date | None:
+    raw = params.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        notices.append(_("The date %(name)s=%(value)s was ignored: expected a date like "
+                         "2025-01-31.") % {"name": name, "value": raw})
+        return None
+
+
+def _choice(params: QueryDict, name: str, allowed: list[str] | tuple[str, ...],
+            notices: list[str]) -> str:
+    raw = params.get(name, "").strip()
+    if raw and raw not in allowed:
+        notices.append(_("The filter %(name)s=%(value)s was ignored: expected one of "
+                         "%(allowed)s.") % {"name": name, "value": raw,
+                                            "allowed": ", ".join(allowed)})
+        return ""
+    return raw
+
+
+def parse_filters(params: QueryDict, *, recommend_scale: bool = True) -> Filters:
+    """Read the dashboard filters from GET parameters; unusable values become notices."""
+    notices: list[str] = []
+    filters = Filters(notices=notices)
+    filters.since = _date(params, "since", notices)
+    filters.until = _date(params, "until", notices)
+    if filters.since and filters.until and filters.since > filters.until:
+        notices.append(_("The date range was ignored: %(since)s is after %(until)s.")
+                       % {"since": filters.since, "until": filters.until})
+        filters.since = filters.until = None
+    filters.period = _choice(params, "period", PERIODS, notices) or "month"
+    filters.channel = _choice(params, "channel", Channel.values, notices)
+    filters.language = _choice(params, "language", [code for code, _name in settings.LANGUAGES],
+                               notices)
+    filters.group = _choice(params, "group", tuple(GROUPS), notices)
+    if filters.group and not recommend_scale:
+        notices.append(_("The score group filter was ignored: it applies to 0–10 surveys only."))
+        filters.group = ""
+    for name, value in params.items():
+        if not name.startswith(PROPERTY_PREFIX) or not value.strip():
+            continue
+        key = name[len(PROPERTY_PREFIX):]
+        if PROPERTY_KEY.match(key) and not key.isdigit():
+            filters.properties[key] = value.strip()
+        else:
+            notices.append(_("The property filter %(name)s was ignored: a property name has "
+                             "letters, digits, spaces, dots, dashes or underscores.")
+                           % {"name": name})
+    return filters
+
+
+def describe(filters: Filters) -> dict[str, Any]:
+    """The filters as template context."""
+    return {"filters": filters, "query": filters.query()}

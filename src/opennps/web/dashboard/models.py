@@ -1,0 +1,35 @@
+"""The organisation's own goals for a survey: a target score, bands and an industry."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from opennps.core import BANDS, INDUSTRIES
+
+
+class Goal(models.Model):
+    """What a survey's score is held against on the overview (one per survey)."""
+
+    survey = models.OneToOneField("surveys.Survey", on_delete=models.CASCADE,
+                                  related_name="goal")
+    target = models.SmallIntegerField(
+        _("target score"), null=True, blank=True,
+        help_text=_("The score the organisation aims for, from -100 to 100."))
+    bands = models.CharField(_("interpretation bands"), max_length=32, default="bain",
+                             choices=[(key, key) for key in BANDS])
+    industry = models.CharField(_("industry benchmark"), max_length=64, blank=True,
+                                choices=[(name, name) for name in INDUSTRIES])
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(target__isnull=True)
+                | models.Q(target__gte=-100, target__lte=100),
+                name="dashboard_goal_target_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey}: {self.target}"

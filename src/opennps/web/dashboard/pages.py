@@ -1,0 +1,72 @@
+"""What each dashboard page shows, assembled from the queries and the core figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from opennps.core import Histogram
+from opennps.web.surveys.models import Survey
+
+from . import charts, figures, services
+from .filters import Filters
+from .models import Goal
+
+SORTS = ("key", "n", "value", "difference")
+
+
+def goal_of(survey: Survey) -> Goal:
+    """The survey's goal, or an unsaved default (no query when prefetched)."""
+    try:
+        return survey.goal
+    except Goal.DoesNotExist:
+        return Goal(survey=survey)
+
+
+def overview(survey: Survey, filters: Filters) -> dict[str, Any]:
+    """Headline, distribution, trend and change of one survey: two or three queries."""
+    kind = survey.kind
+    periods = services.histograms_by_period(survey, filters)
+    overall = Histogram.merge(periods.values(), survey.scale)
+    headline = figures.headline(overall, kind)
+    trend = figures.rows(periods, kind, family="previous")
+    goal = goal_of(survey)
+    recommend = figures.is_recommend(kind)
+    pair = services.histograms_current_and_previous(survey, filters)
+    if pair is None and len(periods) >= 2:
+        keys = list(periods)
+        pair = periods[keys[-1]], periods[keys[-2]]
+    change = figures.change_in_words(*pair) if pair and recommend else None
+    scale_low, scale_high = (-100, 100) if recommend else (0, 100)
+    context: dict[str, Any] = {
+        "headline": headline, "trend": trend, "change": change, "recommend": recommend,
+        "goal": goal,
+        "trend_chart": charts.trend(_("Trend with its 95% interval"), trend, low=scale_low,
+                                    high=scale_high,
+                                    target=goal.target if recommend else None),
+        "distribution_chart": charts.bars(
+            _("Answers per score"),
+            [(str(d["score"]), float(d["count"])) for d in headline["distribution"]]),
+    }
+    if recommend and headline["n"]:
+        context["position"] = figures.context_of(
+            headline["value"], bands=goal.bands, industry=goal.industry, target=goal.target)
+    return context
+
+
+def segments(survey: Survey, filters: Filters, dimension: str, sort: str) -> dict[str, Any]:
+    """The breakdown by one dimension, each segment against the rest: one query."""
+    histograms = services.histograms_by(survey, filters, dimension)
+    rows = figures.rows(histograms, survey.kind, family="rest")
+    field, descending = sort.lstrip("-"), sort.startswith("-")
+
+    def order(row: figures.Row) -> tuple[int, Any]:
+        value = {"key": str(row.key[0]) if row.key[0] is not None else "",
+                 "n": row.n, "value": row.value,
+                 "difference": row.difference if row.difference is not None else 0.0}[field]
+        return (0, value)
+
+    rows.sort(key=order, reverse=descending)
+    return {"rows": rows, "dimension": dimension, "sort": sort,
+            "recommend": figures.is_recommend(survey.kind), "min_n": figures.MIN_N}

@@ -1,0 +1,109 @@
+"""Dashboard queries: answers to score histograms, one GROUP BY query per figure.
+
+No statistic is computed here: every number shown comes from :mod:`opennps.core`
+(see ``figures.py``). Each function issues exactly one query, whatever the number of
+answers, so the pages' query counts are bounded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Hashable, Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.expressions import Combinable
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import TruncMonth, TruncQuarter, TruncWeek
+
+from opennps.core import Histogram, Scale
+from opennps.engine import format_period
+from opennps.web.surveys.models import Response, Survey
+
+from .filters import Filters, start_of
+
+TRUNCATE = {"week": TruncWeek, "month": TruncMonth, "quarter": TruncQuarter}
+DIMENSION = re.compile(r"^(channel|language|location|(prop|answer):[\w .-]{1,64})$")
+
+
+def responses(survey: Survey, filters: Filters, *, dates: bool = True) -> QuerySet[Response]:
+    """The survey's answers that pass the filters."""
+    return Response.objects.filter(survey=survey).filter(filters.q(dates=dates))
+
+
+def _histograms(rows: Iterable[dict[str, Any]], key: str, scale: Scale
+                ) -> dict[Hashable, Histogram]:
+    counts: dict[Hashable, dict[int, int]] = defaultdict(dict)
+    for row in rows:
+        counts[row[key]][row["score"]] = row["n"]
+    return {k: Histogram.from_counts(c, scale) for k, c in counts.items()}
+
+
+def histograms_by_period(survey: Survey, filters: Filters) -> dict[str, Histogram]:
+    """Score histograms per period (``filters.period``), in time order: one query."""
+    rows = (responses(survey, filters)
+            .annotate(period_start=TRUNCATE[filters.period]("created_at"))
+            .values("period_start", "score").annotate(n=Count("pk")).order_by())
+    by_start = _histograms(rows, "period_start", survey.scale)
+    merged: dict[str, Histogram] = {}
+    for start, histogram in by_start.items():
+        assert isinstance(start, date)
+        label = format_period(start, filters.period)
+        assert label is not None
+        merged[label] = merged[label] + histogram if label in merged else histogram
+    return dict(sorted(merged.items()))
+
+
+def histograms_current_and_previous(survey: Survey, filters: Filters
+                                    ) -> tuple[Histogram, Histogram] | None:
+    """The filtered range and the range of the same length before it: one query."""
+    previous = filters.previous_range()
+    if previous is None or filters.since is None or filters.until is None:
+        return None
+    since = start_of(filters.since)
+    rows = (responses(survey, filters, dates=False)
+            .filter(created_at__gte=start_of(previous[0]),
+                    created_at__lt=start_of(filters.until + timedelta(days=1)))
+            .values("score")
+            .annotate(current=Count("pk", filter=Q(created_at__gte=since)),
+                      earlier=Count("pk", filter=Q(created_at__lt=since)))
+            .order_by())
+    current: dict[int, int] = {}
+    earlier: dict[int, int] = {}
+    for row in rows:
+        current[row["score"]] = row["current"]
+        earlier[row["score"]] = row["earlier"]
+    return (Histogram.from_counts(current, survey.scale),
+            Histogram.from_counts(earlier, survey.scale))
+
+
+def dimension_expression(dimension: str) -> Combinable:
+    """The column or JSON key a segment dimension reads."""
+    if dimension in ("channel", "language", "location"):
+        return F(dimension)
+    kind, key = dimension.split(":", 1)
+    return KeyTextTransform(key, "person_properties" if kind == "prop" else "answers")
+
+
+def histograms_by(survey: Survey, filters: Filters, dimension: str
+                  ) -> dict[tuple[object, ...], Histogram]:
+    """Score histograms per value of ``dimension``: one query."""
+    rows = (responses(survey, filters).annotate(segment=dimension_expression(dimension))
+            .values("segment", "score").annotate(n=Count("pk")).order_by())
+    return {(key,): h for key, h in _histograms(rows, "segment", survey.scale).items()}
+
+
+def dimensions(survey: Survey, *, sample: int = 200) -> list[str]:
+    """Segment dimensions worth offering: fixed columns, plus the property and answer keys
+    seen in the latest ``sample`` answers (one query)."""
+    keys: set[str] = set()
+    answer_keys: set[str] = set()
+    latest = (Response.objects.filter(survey=survey).order_by("-created_at")
+              .values_list("person_properties", "answers")[:sample])
+    for properties, answers in latest:
+        keys.update(k for k in (properties or {}) if DIMENSION.match(f"prop:{k}"))
+        answer_keys.update(k for k in (answers or {}) if DIMENSION.match(f"answer:{k}"))
+    return (["channel", "language", "location"] + [f"prop:{k}" for k in sorted(keys)]
+            + [f"answer:{k}" for k in sorted(answer_keys)])

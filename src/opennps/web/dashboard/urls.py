@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("surveys/<int:pk>/dashboard/", views.overview, name="overview"),
+    path("surveys/<int:pk>/dashboard/segments/", views.segments, name="segments"),
+    path("surveys/<int:pk>/dashboard/comments/", views.comment_list, name="comments"),
+    path("surveys/<int:pk>/dashboard/comments/tags/", views.tag, name="tag"),
+    path("surveys/<int:pk>/dashboard/goal/", views.goal, name="goal"),
+]

@@ -1,0 +1,110 @@
+"""Dashboard pages of one survey; every lookup is scoped to the member's organisation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from opennps.web._http import organisation_of
+from opennps.web.accounts.decorators import member_required
+from opennps.web.accounts.models import EVERYONE, IMPORT_RESPONSES, MANAGE_SURVEYS
+from opennps.web.surveys.models import Survey
+
+from . import comments, pages, services
+from .filters import describe, parse_filters
+from .forms import GoalForm
+
+
+def _survey(request: HttpRequest, pk: int) -> Survey:
+    surveys = Survey.objects.for_organisation(organisation_of(request)).select_related("goal")
+    return get_object_or_404(surveys, pk=pk)
+
+
+def _filters(request: HttpRequest, survey: Survey):  # type: ignore[no-untyped-def]
+    return parse_filters(request.GET, recommend_scale=survey.kind in ("nps", "enps"))
+
+
+@require_GET
+@member_required(EVERYONE)
+def overview(request: HttpRequest, pk: int) -> HttpResponse:
+    """Score with its interval, distribution, trend, change and goal of one survey."""
+    survey = _survey(request, pk)
+    filters = _filters(request, survey)
+    context = {"survey": survey, "page": "overview", **describe(filters),
+               **pages.overview(survey, filters),
+               "goal_form": GoalForm(instance=pages.goal_of(survey))}
+    return render(request, "dashboard/overview.html", context)
+
+
+@require_GET
+@member_required(EVERYONE)
+def segments(request: HttpRequest, pk: int) -> HttpResponse:
+    """Each segment of one dimension against the rest, sortable through the URL."""
+    survey = _survey(request, pk)
+    filters = _filters(request, survey)
+    available = services.dimensions(survey)
+    dimension = request.GET.get("by", "channel")
+    if dimension not in available and not services.DIMENSION.match(dimension):
+        filters.notices.append(_("The breakdown by=%(value)s was ignored: choose one of the "
+                                 "listed dimensions.") % {"value": dimension})
+        dimension = "channel"
+    sort = request.GET.get("sort", "-n")
+    if sort.lstrip("-") not in pages.SORTS:
+        filters.notices.append(_("The sort order %(value)s was ignored.") % {"value": sort})
+        sort = "-n"
+    context = {"survey": survey, "page": "segments", "dimensions": available,
+               **describe(filters), **pages.segments(survey, filters, dimension, sort)}
+    return render(request, "dashboard/segments.html", context)
+
+
+@require_GET
+@member_required(EVERYONE)
+def comment_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """Answers with their comments, filtered and searched; CSV with ?format=csv."""
+    survey = _survey(request, pk)
+    filters = _filters(request, survey)
+    answers = comments.search(survey, filters, request.GET)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(comments.to_csv(answers.iterator()),
+                                content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.csv"'
+        return response
+    context = {"survey": survey, "page": "comments", **describe(filters),
+               "answers": answers[:comments.PAGE_SIZE], "q": request.GET.get("q", ""),
+               "tag": request.GET.get("tag", ""), "page_size": comments.PAGE_SIZE}
+    return render(request, "dashboard/comments.html", context)
+
+
+@require_POST
+@member_required(IMPORT_RESPONSES)
+def tag(request: HttpRequest, pk: int) -> HttpResponse:
+    """Replace the tags of one answer of this survey."""
+    survey = _survey(request, pk)
+    tags = comments.parse_tags(request.POST.get("tags", ""))
+    if tags is None:
+        messages.error(request, _("Tags were not saved: a tag has up to 40 letters, digits, "
+                                  "spaces, dots, colons or dashes; separate tags by commas."))
+    elif not comments.set_tags(survey, request.POST.get("response", ""), tags):
+        return HttpResponse(status=404)
+    back = reverse("dashboard:comments", kwargs={"pk": survey.pk})
+    query = request.POST.get("query", "")
+    return redirect(f"{back}?{query}" if query and "\n" not in query else back)
+
+
+@require_POST
+@member_required(MANAGE_SURVEYS)
+def goal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set the survey's target score, interpretation bands and industry benchmark."""
+    survey = _survey(request, pk)
+    form = GoalForm(request.POST, instance=pages.goal_of(survey))
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The goal was saved."))
+    else:
+        messages.error(request, _("The goal was not saved: %(errors)s")
+                       % {"errors": " ".join(e for es in form.errors.values() for e in es)})
+    return redirect("dashboard:overview", pk=survey.pk)

@@ -1,0 +1,173 @@
+"""Dashboard pages: bounded queries, notices for bad filters, comments, tags, goals, CSAT."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from opennps.web.accounts.models import Role
+from opennps.web.surveys.models import Response
+
+from ..factories import make_organisation, make_survey, make_user
+from .helpers import add_answers
+
+START = datetime(2025, 1, 6, 9, tzinfo=UTC)
+PAGES = ("dashboard:overview", "dashboard:segments", "dashboard:comments")
+
+
+def _rows(count: int) -> list[dict[str, object]]:
+    return [{"score": index % 11, "at": START + timedelta(days=index % 200),
+             "comment": f"comment number {index}", "language": ("en", "pl")[index % 2],
+             "person_properties": {"plan": ("basic", "pro")[index % 2]},
+             "answers": {"1": "yes"}} for index in range(count)]
+
+
+class QueryCountTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.organisation = make_organisation()
+        cls.user = make_user(cls.organisation)
+        cls.small = make_survey(cls.organisation)
+        cls.large = make_survey(cls.organisation)
+        add_answers(cls.small, _rows(10))
+        add_answers(cls.large, _rows(200))
+
+    def _count(self, name: str, pk: int, params: dict[str, str]) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            page = self.client.get(reverse(name, args=[pk]), params)
+        self.assertEqual(page.status_code, 200)
+        return len(queries)
+
+    def test_each_page_issues_the_same_bounded_number_of_queries_for_10_and_200_answers(
+            self) -> None:
+        self.client.force_login(self.user)
+        for name in PAGES:
+            for params in ({}, {"since": "2025-02-01", "until": "2025-03-31", "period": "week",
+                                "by": "prop:plan"}):
+                with self.subTest(name=name, params=params):
+                    small = self._count(name, self.small.pk, params)
+                    large = self._count(name, self.large.pk, params)
+                    self.assertEqual(small, large)
+                    self.assertLessEqual(large, 8)
+
+
+class PageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.organisation = make_organisation()
+        cls.user = make_user(cls.organisation)
+        cls.agent = make_user(cls.organisation, role=Role.AGENT)
+        cls.survey = make_survey(cls.organisation)
+        cls.answers = add_answers(cls.survey, _rows(60))
+
+    def setUp(self) -> None:
+        self.client.force_login(self.user)
+
+    def test_bad_filter_values_are_ignored_with_a_notice(self) -> None:
+        bad = {"since": "yesterday", "until": "2025-13-01", "period": "decade",
+               "channel": "pigeon", "language": "xx", "group": "fans", "prop.a__b": "1",
+               "by": "'; drop table", "sort": "random"}
+        for name in PAGES:
+            with self.subTest(name=name):
+                page = self.client.get(reverse(name, args=[self.survey.pk]), bad)
+                self.assertEqual(page.status_code, 200)
+                self.assertContains(page, "was ignored")
+                self.assertContains(page, "since=yesterday")
+                self.assertContains(page, "channel=pigeon")
+
+    def test_filters_narrow_the_figures(self) -> None:
+        page = self.client.get(reverse("dashboard:overview", args=[self.survey.pk]),
+                               {"group": "promoter", "language": "pl", "prop.plan": "pro"})
+        expected = [a for a in self.answers if a.score >= 9 and a.language == "pl"
+                    and a.person_properties["plan"] == "pro"]
+        self.assertEqual(page.context["headline"]["n"], len(expected))
+        self.assertEqual(page.context["headline"]["value"], 100.0)
+        self.assertEqual(page.context["filters"].notices, [])
+
+    def test_overview_shows_distribution_groups_and_an_accessible_chart(self) -> None:
+        page = self.client.get(reverse("dashboard:overview", args=[self.survey.pk]))
+        self.assertEqual([d["count"] for d in page.context["headline"]["distribution"]],
+                         [sum(1 for a in self.answers if a.score == s) for s in range(11)])
+        self.assertContains(page, 'role="img"', count=2)
+        self.assertContains(page, "<caption>", count=3)
+        self.assertContains(page, "Promoters")
+
+    def test_goal_sets_a_target_line_and_a_band(self) -> None:
+        url = reverse("dashboard:goal", args=[self.survey.pk])
+        saved = self.client.post(url, {"target": "40", "bands": "renegade",
+                                       "industry": "retail"})
+        self.assertEqual(saved.status_code, 302)
+        page = self.client.get(reverse("dashboard:overview", args=[self.survey.pk]))
+        self.assertEqual(page.context["position"]["target"], 40)
+        self.assertContains(page, 'class="target"')
+        self.assertContains(page, "Renegade Marketing")
+        self.assertContains(page, "Qualtrics XM Institute")
+        refused = self.client.post(url, {"target": "150", "bands": "bain"}, follow=True)
+        self.assertContains(refused, "was not saved")
+        self.assertEqual(self.survey.goal.__class__.objects.get().target, 40)
+
+    def test_segments_flag_small_groups_and_sort_through_the_url(self) -> None:
+        page = self.client.get(reverse("dashboard:segments", args=[self.survey.pk]),
+                               {"by": "language", "sort": "-value", "until": "2025-01-25"})
+        rows = page.context["rows"]
+        self.assertEqual(sorted(r.key[0] for r in rows), ["en", "pl"])
+        self.assertEqual([r.value for r in rows], sorted((r.value for r in rows), reverse=True))
+        self.assertTrue(all(r.small for r in rows))
+        self.assertContains(page, 'class="small"', count=2)
+
+    def test_comment_search_tags_and_csv_export(self) -> None:
+        url = reverse("dashboard:comments", args=[self.survey.pk])
+        page = self.client.get(url, {"q": "NUMBER 7"})
+        self.assertEqual({a.comment for a in page.context["answers"]},
+                         {"comment number 7"})
+        target = self.answers[7]
+        saved = self.client.post(reverse("dashboard:tag", args=[self.survey.pk]),
+                                 {"response": target.pk, "tags": "price, support",
+                                  "query": "q=NUMBER+7"})
+        self.assertRedirects(saved, f"{url}?q=NUMBER+7")
+        self.assertEqual(Response.objects.get(pk=target.pk).tags, ["price", "support"])
+        tagged = self.client.get(url, {"tag": "price"})
+        self.assertEqual([a.pk for a in tagged.context["answers"]], [target.pk])
+        export = self.client.get(url, {"language": "pl", "format": "csv"})
+        rows = list(csv.DictReader(io.StringIO(export.content.decode())))
+        self.assertEqual(len(rows), 30)
+        self.assertEqual({r["language"] for r in rows}, {"pl"})
+
+    def test_tagging_needs_a_role_that_may_edit_answers(self) -> None:
+        self.client.force_login(self.agent)
+        page = self.client.post(reverse("dashboard:tag", args=[self.survey.pk]),
+                                {"response": self.answers[0].pk, "tags": "x"})
+        self.assertEqual(page.status_code, 403)
+
+    def test_tagging_an_answer_of_another_survey_is_404(self) -> None:
+        other = make_survey(self.organisation)
+        answer = add_answers(other, _rows(1))[0]
+        page = self.client.post(reverse("dashboard:tag", args=[self.survey.pk]),
+                                {"response": answer.pk, "tags": "x"})
+        self.assertEqual(page.status_code, 404)
+        self.assertEqual(Response.objects.get(pk=answer.pk).tags, [])
+
+
+class RatingSurveyTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.organisation = make_organisation()
+        cls.user = make_user(cls.organisation)
+        cls.survey = make_survey(cls.organisation, kind="csat")
+        add_answers(cls.survey, [{"score": s, "at": START} for s in (5, 4, 4, 3, 1)])
+
+    def test_csat_overview_shows_the_top_box_percent_and_ignores_score_groups(self) -> None:
+        self.client.force_login(self.user)
+        page = self.client.get(reverse("dashboard:overview", args=[self.survey.pk]),
+                               {"group": "promoter"})
+        self.assertEqual(page.context["headline"]["value"], 60.0)
+        self.assertAlmostEqual(page.context["headline"]["low"], 23.07, places=1)
+        self.assertContains(page, "0–10 surveys only")
+        segments = self.client.get(reverse("dashboard:segments", args=[self.survey.pk]))
+        self.assertEqual([r.value for r in segments.context["rows"]], [60.0])
