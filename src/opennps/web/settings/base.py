@@ -40,6 +40,7 @@ CSRF_TRUSTED_ORIGINS = env_list("OPENNPS_CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "opennps.web.accounts",
     "opennps.web.surveys",
+    "opennps.web.dashboard",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
