@@ -10,4 +10,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("opennps.web.surveys.urls")),
+    path("", include("opennps.web.dashboard.urls")),
 ]
