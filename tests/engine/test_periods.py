@@ -10,6 +10,7 @@ import pytest
 
 from opennps.core import NPS_SCALE
 from opennps.engine import PERIODS, compute_histograms, connect, format_period
+from opennps.engine._periods import bucket_key, period_bucket
 from opennps.errors import InvalidArgumentError
 
 from .conftest import PgSchema
@@ -143,3 +144,21 @@ def test_postgres_time_zone_aware_times_fall_into_utc_periods(pg_schema: PgSchem
 
 def test_every_period_is_named() -> None:
     assert PERIODS == ("day", "week", "month", "quarter", "year")
+
+
+@pytest.mark.parametrize(("bucket", "period", "key"), [
+    (202501, "month", "2025-01"), (202512, "month", "2025-12"),
+    (20251, "quarter", "2025-Q1"), (20254, "quarter", "2025-Q4"),
+    (2025, "year", "2025"), (999, "year", "0999"),
+    (date(2025, 1, 31), "day", "2025-01-31"), (datetime(2024, 12, 30), "week", "2025-W01"),
+    (None, "month", None),
+])
+def test_query_buckets_become_period_keys(bucket: object, period: str, key: str | None) -> None:
+    assert bucket_key(bucket, period) == key  # type: ignore[arg-type]
+
+
+def test_month_quarter_and_year_are_bucketed_with_extract_not_date_trunc() -> None:
+    table = ibis.table({"at": "timestamp"}, name="t")
+    for period in ("month", "quarter", "year"):
+        sql = ibis.to_sql(table.select(b=period_bucket(table.at, period)), dialect="duckdb")
+        assert "EXTRACT" in sql.upper() and "DATE_TRUNC" not in sql.upper()

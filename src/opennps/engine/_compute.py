@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from datetime import date as Date
 
 import ibis.expr.types as ir
 import pyarrow as pa
@@ -13,7 +12,7 @@ from opennps.core import Histogram, Scale
 from opennps.engine._expr import COUNT, INVALID_DATES, PERIOD, SCORE, histogram_expr
 from opennps.engine._filters import NO_FILTERS, Filters
 from opennps.engine._histogram_set import Cell, HistogramSet
-from opennps.engine._periods import format_period
+from opennps.engine._periods import bucket_key
 from opennps.engine._run import run_query
 from opennps.engine._scores import score_point
 
@@ -112,14 +111,8 @@ def gather(result: pa.Table, *, by: tuple[str, ...], period: str | None,
     )
 
 
-def _period_keys(starts: pa.ChunkedArray, period: str) -> list[str | None]:
-    """The key of each period start; each distinct start is converted and formatted once."""
-    encoded = starts.combine_chunks().dictionary_encode()
-    keys = [format_period(_as_date(start), period) for start in encoded.dictionary.to_pylist()]
+def _period_keys(buckets: pa.ChunkedArray, period: str) -> list[str | None]:
+    """The key of each row's period; each distinct bucket is converted and formatted once."""
+    encoded = buckets.combine_chunks().dictionary_encode()
+    keys = [bucket_key(bucket, period) for bucket in encoded.dictionary.to_pylist()]
     return [None if index is None else keys[index] for index in encoded.indices.to_pylist()]
-
-
-def _as_date(value: object) -> Date | None:
-    if value is None or isinstance(value, Date):
-        return value
-    raise TypeError(f"a period start must be a date or datetime, got {value!r}")

@@ -31,11 +31,13 @@ def histogram_expr(table: ir.Table, *, score: str, by: Sequence[str] = (),
                    filters: Filters = NO_FILTERS) -> ir.Table:
     """Build the query that counts answers per group, period and raw score value.
 
-    One GROUP BY over ``table``: the ``by`` columns (under their own names), the start of
-    the ``period`` holding ``date`` (``opennps_period``, when a period is asked for) and the
-    raw ``score`` value as stored (``opennps_score``) give ``opennps_count`` rows each. When
-    the table has a ``<date>_invalid`` flag column (``opennps_date_invalid`` from
-    :mod:`opennps.io`), ``opennps_invalid_dates`` sums it.
+    One GROUP BY over ``table``: the ``by`` columns (under their own names), the bucket of
+    the ``period`` holding ``date`` (``opennps_period``, when a period is asked for: the
+    start of the day or ISO week, ``year * 100 + month``, ``year * 10 + quarter`` or the
+    year; see :func:`~opennps.engine._periods.period_bucket`) and the raw ``score`` value as
+    stored (``opennps_score``) give ``opennps_count`` rows each. When the table has a
+    ``<date>_invalid`` flag column (``opennps_date_invalid`` from :mod:`opennps.io`),
+    ``opennps_invalid_dates`` counts its true values.
 
     The raw score is a key rather than a filtered value so that scores that are not valid
     on the scale come back as keys of their own: validation costs no second scan. Rows

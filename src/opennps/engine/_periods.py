@@ -9,12 +9,13 @@ import ibis.expr.types as ir
 from opennps._i18n import gettext as _
 from opennps.errors import InvalidArgumentError
 
-__all__ = ["PERIODS", "check_period", "format_period", "period_bucket"]
+__all__ = ["PERIODS", "bucket_key", "check_period", "format_period", "period_bucket"]
 
 PERIODS: tuple[str, ...] = ("day", "week", "month", "quarter", "year")
 
-# Ibis truncation units. "W" truncates to the Monday that starts the ISO week on every
-# backend OpenNPS targets (DuckDB, PostgreSQL: date_trunc('week', ...)).
+# Day and week are bucketed by the start of the period (DuckDB and PostgreSQL truncate
+# weeks to the Monday that starts the ISO week); month, quarter and year by an integer made
+# of EXTRACTed fields, which DuckDB computes a third faster than DATE_TRUNC.
 _UNITS = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}
 
 
@@ -29,9 +30,45 @@ def check_period(period: str | None) -> None:
 
 
 def period_bucket(column: ir.TimestampValue | ir.DateValue, period: str) -> ir.Value:
-    """The start of the ``period`` holding each value of ``column`` (NULL stays NULL)."""
+    """An expression identifying the ``period`` that holds each value (NULL stays NULL).
+
+    Day and week: the start of the period (a date or timestamp). Month: ``year * 100 +
+    month``; quarter: ``year * 10 + quarter``; year: the year. :func:`bucket_key` turns
+    each into its key. Only standard truncation and EXTRACT, so every backend agrees.
+    """
     check_period(period)
-    return column.truncate(_UNITS[period])
+    if period in ("day", "week"):
+        return column.truncate(_UNITS[period])
+    year = column.year()
+    if period == "month":
+        return year * 100 + column.month()
+    if period == "quarter":
+        return year * 10 + column.quarter()
+    return year
+
+
+def bucket_key(bucket: date | datetime | int | None, period: str) -> str | None:
+    """The key of a value of :func:`period_bucket`.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> bucket_key(202501, "month"), bucket_key(20253, "quarter"), bucket_key(2025, "year")
+    ('2025-01', '2025-Q3', '2025')
+    >>> bucket_key(date(2024, 12, 30), "week")
+    '2025-W01'
+    """
+    if bucket is None or isinstance(bucket, date):
+        return format_period(bucket, period)
+    check_period(period)
+    code = int(bucket)
+    if period == "month":
+        return f"{code // 100:04d}-{code % 100:02d}"
+    if period == "quarter":
+        return f"{code // 10:04d}-Q{code % 10}"
+    if period == "year":
+        return f"{code:04d}"
+    raise TypeError(f"a {period} bucket must be a date, got {bucket!r}")
 
 
 def format_period(start: date | datetime | None, period: str) -> str | None:
