@@ -12,13 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from opennps.web.accounts.models import Role
-from opennps.web.surveys.models import Response
+from opennps.web.surveys.models import Response, SurveyRequest
 
 from ..factories import make_organisation, make_survey, make_user
 from .helpers import add_answers
 
 START = datetime(2025, 1, 6, 9, tzinfo=UTC)
-PAGES = ("dashboard:overview", "dashboard:segments", "dashboard:comments")
+PAGES = ("dashboard:overview", "dashboard:segments", "dashboard:comments",
+         "dashboard:response_rate")
 
 
 def _rows(count: int) -> list[dict[str, object]]:
@@ -152,6 +153,23 @@ class PageTests(TestCase):
                                 {"response": answer.pk, "tags": "x"})
         self.assertEqual(page.status_code, 404)
         self.assertEqual(Response.objects.get(pk=answer.pk).tags, [])
+
+
+class ResponseRateTests(TestCase):
+    def test_personal_requests_show_a_rate_and_open_links_are_counted_apart(self) -> None:
+        organisation = make_organisation()
+        self.client.force_login(make_user(organisation))
+        survey = make_survey(organisation)
+        add_answers(survey, [{"score": 9, "at": START}] * 3
+                    + [{"score": 5, "at": START, "channel": "web"}] * 2)
+        SurveyRequest.objects.bulk_create([SurveyRequest(survey=survey) for _ in range(5)])
+        SurveyRequest.objects.update(created_at=START)
+        page = self.client.get(reverse("dashboard:response_rate", args=[survey.pk]))
+        self.assertEqual(page.context["rows"], [{"period": "2025-01", "created": 8,
+                                                 "responded": 3, "rate": 37.5,
+                                                 "open_answers": 2}])
+        self.assertContains(page, "37.5")
+        self.assertContains(page, "does not record page views")
 
 
 class RatingSurveyTests(TestCase):

@@ -35,7 +35,7 @@ def bars(label: str, items: Sequence[tuple[str, float]]) -> SafeString:
         y = HEIGHT - PAD - height
         parts.append(
             f'<rect x="{x + 2:.1f}" y="{y:.1f}" width="{step - 4:.1f}" height="{height:.1f}" '
-            f'class="bar"><title>{escape(name)}: {value:.1f}</title></rect>'
+            f'class="bar" fill="#4a7bd0"><title>{escape(name)}: {value:.1f}</title></rect>'
             f'<text x="{x + step / 2:.1f}" y="{HEIGHT - PAD + 14}" text-anchor="middle" '
             f'font-size="11">{escape(name)}</text>')
     return _svg(label, "".join(parts))
@@ -61,17 +61,19 @@ def trend(label: str, points: Sequence[Row], *, low: float = -100, high: float =
     line = " ".join(f"{x(i):.1f},{y(p.value):.1f}" for i, p in enumerate(points))
     parts = [
         f'<line x1="{PAD}" x2="{WIDTH - PAD}" y1="{y(0 if low < 0 else low):.1f}" '
-        f'y2="{y(0 if low < 0 else low):.1f}" class="axis"/>',
-        f'<polygon points="{upper} {lower}" class="band"/>',
-        f'<polyline points="{line}" class="line" fill="none"/>',
+        f'y2="{y(0 if low < 0 else low):.1f}" class="axis" stroke="#999"/>',
+        f'<polygon points="{upper} {lower}" class="band" fill="#4a7bd0" fill-opacity="0.2"/>',
+        f'<polyline points="{line}" class="line" fill="none" stroke="#1f4f9c" stroke-width="2"/>',
     ]
     if target is not None:
         parts.append(f'<line x1="{PAD}" x2="{WIDTH - PAD}" y1="{y(target):.1f}" '
-                     f'y2="{y(target):.1f}" class="target" stroke-dasharray="6 4"/>')
+                     f'y2="{y(target):.1f}" class="target" stroke="#2e7d32" '
+                     'stroke-dasharray="6 4"/>')
     for i, p in enumerate(points):
         parts.append(
             f'<circle cx="{x(i):.1f}" cy="{y(p.value):.1f}" r="{5 if p.significant else 3}" '
-            f'class="{"point significant" if p.significant else "point"}">'
+            f'class="{"point significant" if p.significant else "point"}" '
+            f'fill="{"#c0392b" if p.significant else "#1f4f9c"}">'
             f'<title>{escape(str(p.key))}: {p.value:.1f} ({p.low:.1f}–{p.high:.1f})</title>'
             f'</circle>')
     every = max(1, len(points) // 8)

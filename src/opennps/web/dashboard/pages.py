@@ -14,6 +14,8 @@ from .filters import Filters
 from .models import Goal
 
 SORTS = ("key", "n", "value", "difference")
+# Open links and kiosks create a request per answer: they have no response rate to show.
+OPEN_CHANNELS = ("web", "kiosk")
 
 
 def goal_of(survey: Survey) -> Goal:
@@ -70,3 +72,26 @@ def segments(survey: Survey, filters: Filters, dimension: str, sort: str) -> dic
     rows.sort(key=order, reverse=descending)
     return {"rows": rows, "dimension": dimension, "sort": sort,
             "recommend": figures.is_recommend(survey.kind), "min_n": figures.MIN_N}
+
+
+def response_rate(survey: Survey, filters: Filters) -> dict[str, Any]:
+    """Requests created and answered per period, personal links apart from open channels."""
+    personal: dict[str, dict[str, int]] = {}
+    open_answers: dict[str, int] = {}
+    for row in services.requests_by_period(survey, filters):
+        if row["channel"] in OPEN_CHANNELS:
+            open_answers[row["period"]] = open_answers.get(row["period"], 0) + row["responded"]
+            continue
+        cell = personal.setdefault(row["period"], {"created": 0, "responded": 0})
+        cell["created"] += row["created"]
+        cell["responded"] += row["responded"]
+    periods = sorted(set(personal) | set(open_answers))
+    rows: list[dict[str, Any]] = []
+    for period in periods:
+        cell = personal.get(period, {"created": 0, "responded": 0})
+        rate = 100 * cell["responded"] / cell["created"] if cell["created"] else None
+        rows.append({"period": period, **cell, "rate": rate,
+                     "open_answers": open_answers.get(period, 0)})
+    return {"rows": rows, "chart": charts.bars(
+        _("Personal requests answered (%) per period"),
+        [(str(r["period"]), float(r["rate"] or 0.0)) for r in rows])}

@@ -20,7 +20,7 @@ from django.db.models.functions import TruncMonth, TruncQuarter, TruncWeek
 
 from opennps.core import Histogram, Scale
 from opennps.engine import format_period
-from opennps.web.surveys.models import Response, Survey
+from opennps.web.surveys.models import Response, Survey, SurveyRequest
 
 from .filters import Filters, start_of
 
@@ -107,3 +107,25 @@ def dimensions(survey: Survey, *, sample: int = 200) -> list[str]:
         answer_keys.update(k for k in (answers or {}) if DIMENSION.match(f"answer:{k}"))
     return (["channel", "language", "location"] + [f"prop:{k}" for k in sorted(keys)]
             + [f"answer:{k}" for k in sorted(answer_keys)])
+
+
+def requests_by_period(survey: Survey, filters: Filters) -> list[dict[str, Any]]:
+    """Survey requests created and answered per period and channel: one query.
+
+    Only the date and channel filters apply: a request has no score, language or
+    properties of an answer yet.
+    """
+    condition = Q()
+    if filters.since:
+        condition &= Q(created_at__gte=start_of(filters.since))
+    if filters.until:
+        condition &= Q(created_at__lt=start_of(filters.until + timedelta(days=1)))
+    if filters.channel:
+        condition &= Q(channel=filters.channel)
+    rows = (SurveyRequest.objects.filter(survey=survey).filter(condition)
+            .annotate(period_start=TRUNCATE[filters.period]("created_at"))
+            .values("period_start", "channel")
+            .annotate(created=Count("pk"), responded=Count("response")).order_by())
+    return [{"period": format_period(row["period_start"], filters.period),
+             "channel": row["channel"], "created": row["created"],
+             "responded": row["responded"]} for row in rows]

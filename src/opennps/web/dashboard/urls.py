@@ -9,5 +9,7 @@ urlpatterns = [
     path("surveys/<int:pk>/dashboard/segments/", views.segments, name="segments"),
     path("surveys/<int:pk>/dashboard/comments/", views.comment_list, name="comments"),
     path("surveys/<int:pk>/dashboard/comments/tags/", views.tag, name="tag"),
+    path("surveys/<int:pk>/dashboard/response-rate/", views.response_rate,
+         name="response_rate"),
     path("surveys/<int:pk>/dashboard/goal/", views.goal, name="goal"),
 ]

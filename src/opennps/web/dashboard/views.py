@@ -79,6 +79,17 @@ def comment_list(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dashboard/comments.html", context)
 
 
+@require_GET
+@member_required(EVERYONE)
+def response_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Requests created and answered over time."""
+    survey = _survey(request, pk)
+    filters = _filters(request, survey)
+    context = {"survey": survey, "page": "response_rate", **describe(filters),
+               **pages.response_rate(survey, filters)}
+    return render(request, "dashboard/response_rate.html", context)
+
+
 @require_POST
 @member_required(IMPORT_RESPONSES)
 def tag(request: HttpRequest, pk: int) -> HttpResponse:
