@@ -189,3 +189,16 @@ class RatingSurveyTests(TestCase):
         self.assertContains(page, "0–10 surveys only")
         segments = self.client.get(reverse("dashboard:segments", args=[self.survey.pk]))
         self.assertEqual([r.value for r in segments.context["rows"]], [60.0])
+
+
+class LanguageTests(TestCase):
+    def test_pages_speak_the_members_language(self) -> None:
+        organisation = make_organisation()
+        self.client.force_login(make_user(organisation))
+        survey = make_survey(organisation)
+        add_answers(survey, _rows(40))
+        self.client.cookies["django_language"] = "pl"
+        page = self.client.get(reverse("dashboard:overview", args=[survey.pk]),
+                               {"period": "decade"})
+        self.assertContains(page, "Rozkład ocen")
+        self.assertContains(page, "Pominięto filtr period=decade")

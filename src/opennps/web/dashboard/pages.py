@@ -44,7 +44,7 @@ def overview(survey: Survey, filters: Filters) -> dict[str, Any]:
     context: dict[str, Any] = {
         "headline": headline, "trend": trend, "change": change, "recommend": recommend,
         "goal": goal,
-        "trend_chart": charts.trend(_("Trend with its 95% interval"), trend, low=scale_low,
+        "trend_chart": charts.trend(_("Trend with its interval (95%)"), trend, low=scale_low,
                                     high=scale_high,
                                     target=goal.target if recommend else None),
         "distribution_chart": charts.bars(
