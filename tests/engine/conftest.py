@@ -154,6 +154,10 @@ def pg_url() -> str:
     return url
 
 
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 @dataclass
 class PgSchema:
     """An Ibis PostgreSQL connection and a schema of the test session's own."""
@@ -164,8 +168,8 @@ class PgSchema:
     def load(self, table_name: str, table: pa.Table, types: dict[str, str]) -> ibis.Table:
         """Create a table named after ``table_name`` with column ``types``, copy ``table``."""
         table_name = f"{table_name}_{uuid.uuid4().hex[:8]}"
-        columns = ", ".join(f'"{column}" {sql_type}' for column, sql_type in types.items())
-        names = ", ".join(f'"{column}"' for column in types)
+        columns = ", ".join(f"{_quote(column)} {sql_type}" for column, sql_type in types.items())
+        names = ", ".join(_quote(column) for column in types)
         target = f'{self.name}."{table_name}"'
         with self.con.con.cursor() as cursor:
             cursor.execute(f"CREATE TABLE {target} ({columns})")

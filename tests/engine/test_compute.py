@@ -6,12 +6,13 @@ from datetime import date
 from typing import Any
 
 import ibis
+import pyarrow as pa
 import pytest
 
 from opennps.core import CSAT_SCALE, NPS_SCALE, Histogram
 from opennps.engine import PERIODS, Filters, HistogramSet, compute_histograms
 
-from .conftest import ANSWERS, expected_counts
+from .conftest import ANSWERS, Loader, expected_counts
 
 
 def assert_matches(result: HistogramSet, score: str, **query: Any) -> None:
@@ -114,3 +115,15 @@ def test_no_matching_rows_give_an_empty_set(answers: ibis.Table) -> None:
                                 period="month", filters=Filters(equals={"plan": ("gold",)}))
     assert result.cells == {} and result.invalid_scores == {}
     assert result.overall() == Histogram.empty(NPS_SCALE)
+
+
+def test_column_names_with_spaces_quotes_and_any_script(load: Loader) -> None:
+    table = load("names", pa.table({
+        'How "likely"?': pa.array([10, 9, 2, 7], pa.int64()),
+        "Регион": ["Север", "Север", "Юг", None],
+        "plan's tier": ["a", "b", "a", "a"],
+    }), {'How "likely"?': "bigint", "Регион": "text", "plan's tier": "text"})
+    result = compute_histograms(table, score='How "likely"?', scale=NPS_SCALE,
+                                by=["Регион"], filters=Filters(equals={"plan's tier": ("a",)}))
+    assert {group: h.n for group, h in result.by_group().items()} == {
+        ("Север",): 1, ("Юг",): 1, (None,): 1}

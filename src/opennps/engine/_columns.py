@@ -11,11 +11,15 @@ from opennps.errors import MissingColumnError
 
 __all__ = ["require_columns"]
 
+_DERIVED = frozenset({"opennps_date", "opennps_date_invalid"})
+
 
 def require_columns(table: ir.Table, names: Iterable[str]) -> None:
     """Raise MissingColumnError for the first of ``names`` that ``table`` lacks.
 
-    The message lists the columns the table has, so the user can pick the right one.
+    The message lists the columns the table has, so the user can pick the right one
+    (leaving out ``opennps_date`` and ``opennps_date_invalid``, which :mod:`opennps.io`
+    derives from the user's date column).
 
     Examples
     --------
@@ -27,9 +31,10 @@ def require_columns(table: ir.Table, names: Iterable[str]) -> None:
     opennps.errors.MissingColumnError: no column 'Region'; the columns are 'Score', 'region'. \
 Use one of those names (they are case-sensitive).
     """
-    found = tuple(table.columns)
+    # The columns opennps.io derives from the date are not the user's: leave them out.
+    found = tuple(c for c in table.columns if c not in _DERIVED)
     for name in names:
-        if name not in found:
+        if name not in table.columns:
             raise MissingColumnError(
                 _("no column {column!r}; the columns are {found}. Use one of those names "
                   "(they are case-sensitive).").format(
