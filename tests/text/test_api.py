@@ -15,10 +15,7 @@ from opennps.text import analyze_comments, render_themes
 
 def test_all_is_sorted_and_complete() -> None:
     names = opennps.text.__all__
-
-    def key(name: str) -> tuple[int, str]:
-        return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
-    assert names == sorted(names, key=key)
+    assert names == sorted(names)
     assert len(set(names)) == len(names)
     for name in names:
         assert getattr(opennps.text, name) is not None

@@ -30,17 +30,17 @@ from opennps.text._theme_stats import ThemePeriod, ThemeSegment, ThemeStats
 from opennps.text._tokenize import MAX_COMMENT_CHARS, tokenize
 
 __all__ = [
-    "LANGUAGES",
-    "MAX_COMMENT_CHARS",
-    "STARTER_THEMES",
-    "THEMES_FORMATS",
     "AnalyzedText",
     "Answer",
     "AnswerCounts",
     "Contrast",
     "FileThemes",
     "KeyTerm",
+    "LANGUAGES",
+    "MAX_COMMENT_CHARS",
+    "STARTER_THEMES",
     "SuggestedTheme",
+    "THEMES_FORMATS",
     "TaggedAnswer",
     "Taxonomy",
     "TermContrast",
