@@ -1,0 +1,85 @@
+"""`opennps report` writes self-contained HTML and PDF with the figures of `opennps analyze`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from opennps._i18n import activate
+from opennps.analysis import analyze_file
+from opennps.cli import main
+from opennps.demo import write_demo
+from opennps.report import render_html
+
+
+@pytest.fixture(scope="module")
+def answers(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("report") / "answers.csv"
+    write_demo(path, rows=2000, seed=11)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def english() -> object:
+    yield
+    activate(None)
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_html_report_holds_the_figures_of_analyze_and_fetches_nothing(
+        answers: Path, tmp_path: Path) -> None:
+    output = tmp_path / "report.html"
+    result = run("report", str(answers), "-o", str(output), "--by", "region", "--period",
+                 "quarter", "--bands", "bain", "--industry", "retail", "--target", "25")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"Wrote the report to {output}.\n"
+    page = output.read_text(encoding="utf-8")
+    expected = analyze_file(answers, by=["region"], period="quarter").breakdown
+    assert f'<p class="score">{expected.overall.result.score:.1f}</p>' in page
+    assert f"{expected.overall.ci_low:.1f} to {expected.overall.ci_high:.1f}" in page
+    for figure in (*expected.groups, *expected.periods):
+        key = figure.key[0] if isinstance(figure.key, tuple) else figure.key
+        assert re.search(rf'<th scope="row">{re.escape(str(key))}</th><td>{figure.result.n}'
+                         rf"</td><td>{figure.result.score:.1f}</td>", page), key
+    assert page.count('role="img"') == 2
+    assert page.count("<caption>") == 4  # groups, benchmarks, trend, segments
+    assert 'class="target"' in page
+    assert "Qualtrics XM Institute" in page
+    without_namespace = page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert not re.search(r"https?:|<script|<link|<img|@import|url\(", without_namespace)
+
+
+def test_pdf_report_has_pages(answers: Path, tmp_path: Path) -> None:
+    output = tmp_path / "report.pdf"
+    result = run("report", str(answers), "-o", str(output), "--period", "month")
+    assert result.exit_code == 0, result.output
+    data = output.read_bytes()
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    from weasyprint import HTML
+
+    html = render_html(analyze_file(answers, period="month"))
+    assert len(HTML(string=html).render().pages) >= 2
+    assert len(data) > 10_000
+
+
+def test_report_language_is_set_by_lang(answers: Path, tmp_path: Path) -> None:
+    output = tmp_path / "raport.html"
+    result = run("report", str(answers), "-o", str(output), "--lang", "pl")
+    assert result.exit_code == 0, result.output
+    assert '<html lang="pl">' in output.read_text(encoding="utf-8")
+
+
+def test_unknown_report_suffix_is_an_error_that_names_the_fix(
+        answers: Path, tmp_path: Path) -> None:
+    output = tmp_path / "report.docx"
+    result = run("report", str(answers), "-o", str(output))
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: report file {output} must end in .html or .pdf, got "
+                             "'.docx'. Name the file report.html or report.pdf.\n")
+    assert not output.exists()
