@@ -396,6 +396,50 @@ def demo(output: str, rows: int, seed: int) -> None:
     _run(action)
 
 
+@main.command(help=N_(
+    "Write an analysis of a file as a self-contained HTML or PDF report: the NPS with its "
+    "interval, the groups, the trend and the segments, with charts and their tables.\n\n"
+    "Nothing in the report is fetched from the network.\n\n"
+    "\b\nExample:\n  opennps report responses.csv -o report.pdf --by region --period month"))
+@file_options
+@option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+        help=N_("Report file to write: .html or .pdf."))
+@option("--by", multiple=True, metavar="COLUMN",
+        help=N_("Break down by this column; repeat for combinations."))
+@option("--period", type=click.Choice(PERIODS), help=N_("Trend by this period."))
+@option("--bands", type=click.Choice(BAND_IDS),
+        help=N_("Say which band of this sourced scale the overall NPS falls in."))
+@option("--industry", type=click.Choice(INDUSTRIES),
+        help=N_("Compare the overall NPS with published benchmarks of this industry."))
+@option("--target", type=click.FloatRange(-100, 100),
+        help=N_("Draw the organisation's target NPS on the trend."))
+@option("--title", help=N_("Title of the report (default: from the file name)."))
+@option("--method", type=click.Choice(METHODS), default="adjusted-wald", show_default=True,
+        help=N_("Confidence interval method."))
+@option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+        default=0.95, show_default=True, help=N_("Confidence level."))
+@option("--min-n", type=click.IntRange(min=0), default=30, show_default=True,
+        help=N_("Flag groups with fewer answers than this as small."))
+@option("--adjust", type=click.Choice(ADJUSTMENTS), default="holm", show_default=True,
+        help=N_("Multiple-comparison control: Holm, Benjamini–Hochberg, or none."))
+@option("--lang", type=click.Choice(_i18n.LANGUAGES), callback=_set_language, is_eager=True,
+        expose_value=False, help=N_("Language of the report (default: as the CLI's)."))
+def report(path: str, output: str, by: tuple[str, ...], period: str | None, bands: str | None,
+           industry: str | None, target: float | None, title: str | None, method: str,
+           confidence: float, min_n: int, adjust: str, **kw: Any) -> None:
+    def action() -> None:
+        from opennps.analysis import analyze_file
+        from opennps.report import write_report
+
+        result = analyze_file(path, by=by, period=period, method=method,
+                              confidence_level=confidence, min_n=min_n, adjustment=adjust,
+                              bands=bands, industry=industry, **_count_options(path, kw))
+        written = write_report(result, output, title=title, target=target)
+        click.echo(_("Wrote the report to {path}.").format(path=written), err=True)
+
+    _run(action)
+
+
 # -- the survey service (Django is set up only when one of these commands runs) ----------------
 
 from opennps.web.commands import COMMANDS  # noqa: E402
