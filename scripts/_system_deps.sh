@@ -2,9 +2,13 @@
 # (CI runs as root on a fresh machine with no package cache; `apt-get update` runs once).
 #   chromium  the real browser the browser tests drive (Playwright never downloads one)
 #   gettext   msgfmt/xgettext for Django's makemessages/compilemessages
+#   libpango-1.0-0, libpangoft2-1.0-0, fonts-dejavu-core  WeasyPrint's PDF reports
 _opennps_missing=()
 command -v chromium >/dev/null 2>&1 || _opennps_missing+=(chromium)
 command -v msgfmt >/dev/null 2>&1 || _opennps_missing+=(gettext)
+ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' \
+    || _opennps_missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+[ -d /usr/share/fonts/truetype/dejavu ] || _opennps_missing+=(fonts-dejavu-core)
 if [ "${#_opennps_missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "opennps: installing ${_opennps_missing[*]}" >&2
