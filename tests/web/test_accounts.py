@@ -106,3 +106,25 @@ class AccountTests(TestCase):
             self.client.post(reverse("surveys:status", args=[survey.pk]), {"status": status})
             survey.refresh_from_db()
             self.assertEqual(survey.status, status)
+
+
+class PersonalLinkPageTests(TestCase):
+    def test_a_personal_link_is_made_for_a_person_in_their_language(self) -> None:
+        from django.test import override_settings
+
+        from opennps.web.surveys.models import Person, SurveyRequest
+
+        from .factories import make_survey
+
+        organisation = make_organisation()
+        survey = make_survey(organisation)
+        self.client.force_login(make_user(organisation))
+        with override_settings(OPENNPS={"BASE_URL": "https://nps.example.com/"}):
+            page = self.client.post(reverse("surveys:link_create", args=[survey.pk]),
+                                    {"email": "eva@example.com", "name": "Eva",
+                                     "language": "sv"})
+        survey_request = SurveyRequest.objects.get()
+        self.assertContains(page, f"https://nps.example.com/s/{survey_request.token}/")
+        self.assertEqual(survey_request.person, Person.objects.get(email="eva@example.com"))
+        answer_page = self.client.get(reverse("surveys:respond", args=[survey_request.token]))
+        self.assertContains(answer_page, "Hur troligt är det att du skulle rekommendera Acme")

@@ -7,12 +7,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from opennps.web._http import organisation_of, posted, role_of
 from opennps.web.accounts.decorators import member_required
 from opennps.web.accounts.models import EVERYONE, MANAGE_SURVEYS
+from opennps.web.conf import opennps_settings
 
 from ..forms import PersonLinkForm, QuestionForm, SurveyForm, TextsForm
 from ..models import Question, Response, Status, Survey
@@ -146,7 +148,9 @@ def link_create(request: HttpRequest, pk: int) -> HttpResponse:
         person = surveys.find_or_create_person(organisation_of(request), **form.cleaned_data)
         survey_request = answers.create_request(survey, person=person,
                                                 language=form.cleaned_data["language"])
-        link = request.build_absolute_uri(f"/s/{survey_request.token}/")
+        path = reverse("surveys:respond", args=[survey_request.token])
+        base = opennps_settings()["BASE_URL"].rstrip("/")
+        link = f"{base}{path}" if base else request.build_absolute_uri(path)
     return render(request, "surveys/manage/link.html",
                   {"form": form, "survey": survey, "link": link},
                   status=400 if form.errors else 200)
