@@ -47,3 +47,13 @@ def test_unsupported_forced_language_is_refused_with_the_fix() -> None:
 
 def test_only_the_start_of_a_huge_comment_is_read() -> None:
     assert detect_language("Dostawa była szybka i tania. " * 40_000) == "pl"
+
+
+def test_the_public_ranking_gives_the_same_answers_as_the_fast_path(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from opennps.text import _language
+
+    texts = [*SAMPLES.values(), "Die Lieferung war sehr schnell und günstig", "ok", "👍"]
+    fast = [detect_language(text) for text in texts]
+    monkeypatch.setattr(_language, "_fast_path", lambda: None)
+    assert [detect_language(text) for text in texts] == fast
