@@ -1,0 +1,89 @@
+"""`opennps serve` end to end: a real gunicorn on SQLite in a fresh data directory."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _serve(data_dir: Path, port: int) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "OPENNPS_SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+    return subprocess.Popen(
+        [sys.executable, "-m", "opennps", "--lang", "en", "serve", "--data-dir", str(data_dir),
+         "--port", str(port), "--workers", "1"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _wait(port: int, process: subprocess.Popen[str]) -> None:
+    for _ in range(300):
+        if process.poll() is not None:
+            raise AssertionError(process.stdout.read() if process.stdout else "exited")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("the server did not start in 30 s")
+
+
+def _stop(process: subprocess.Popen[str]) -> str:
+    process.terminate()
+    output, _ = process.communicate(timeout=30)
+    return output
+
+
+def test_serve_starts_prints_the_first_login_once_and_signs_in(tmp_path: Path) -> None:
+    port = _free_port()
+    server = _serve(tmp_path, port)
+    try:
+        _wait(port, server)
+        base = f"http://127.0.0.1:{port}"
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        login_page = opener.open(f"{base}/accounts/login/").read().decode()
+        css = opener.open(f"{base}/static/opennps/survey.css")
+        assert css.status == 200
+        assert "max-age" in (css.headers.get("Cache-Control") or "")
+    finally:
+        output = _stop(server)
+    match = re.search(r"sign in as (\S+) with the password (\S+) \.", output)
+    assert match, output
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page)
+    assert token
+
+    server = _serve(tmp_path, port)
+    try:
+        _wait(port, server)
+        opener.open(f"{base}/accounts/login/")
+        data = urllib.parse.urlencode({
+            "username": match.group(1), "password": match.group(2),
+            "csrfmiddlewaretoken": next(c.value for c in jar if c.name == "csrftoken"),
+        }).encode()
+        surveys = opener.open(urllib.request.Request(
+            f"{base}/accounts/login/", data=data, headers={"Referer": f"{base}/"}))
+        assert surveys.url.endswith("/surveys/")
+        assert "My organisation" in surveys.read().decode()
+    finally:
+        second = _stop(server)
+    assert "First run" not in second
+    assert (tmp_path / "opennps.sqlite3").exists()
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
