@@ -202,3 +202,52 @@ class LanguageTests(TestCase):
                                {"period": "decade"})
         self.assertContains(page, "Rozkład ocen")
         self.assertContains(page, "Pominięto filtr period=decade")
+
+
+class ReportDownloadTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.organisation = make_organisation()
+        cls.user = make_user(cls.organisation)
+        cls.survey = make_survey(cls.organisation, name="Shop survey")
+        add_answers(cls.survey, _rows(120))
+
+    def setUp(self) -> None:
+        self.client.force_login(self.user)
+
+    def test_overview_links_keep_the_filters_in_the_url(self) -> None:
+        page = self.client.get(reverse("dashboard:overview", args=[self.survey.pk]),
+                               {"since": "2025-02-01", "period": "week"})
+        report = reverse("dashboard:report", args=[self.survey.pk])
+        self.assertContains(page, f'href="{report}?since=2025-02-01&amp;period=week"')
+        segments = reverse("dashboard:segments", args=[self.survey.pk])
+        self.assertContains(page, f'href="{segments}?since=2025-02-01&amp;period=week"')
+
+    def test_html_report_has_the_overview_figures_in_the_members_language(self) -> None:
+        overview = self.client.get(reverse("dashboard:overview", args=[self.survey.pk]))
+        self.client.cookies["django_language"] = "pl"
+        with CaptureQueriesContext(connection) as queries:
+            download = self.client.get(reverse("dashboard:report", args=[self.survey.pk]))
+        self.assertEqual(download["Content-Type"], "text/html; charset=utf-8")
+        self.assertIn("attachment", download["Content-Disposition"])
+        html = download.content.decode()
+        self.assertIn(f'<p class="score">{overview.context["headline"]["value"]:.1f}</p>', html)
+        self.assertIn('<html lang="pl">', html)
+        self.assertIn("Shop survey", html)
+        self.assertLessEqual(len(queries), 6)
+
+    def test_pdf_report_downloads(self) -> None:
+        download = self.client.get(reverse("dashboard:report", args=[self.survey.pk]),
+                                   {"format": "pdf"})
+        self.assertEqual(download["Content-Type"], "application/pdf")
+        self.assertTrue(download.content.startswith(b"%PDF-"))
+
+    def test_no_answers_gives_a_notice_not_an_empty_report(self) -> None:
+        page = self.client.get(reverse("dashboard:report", args=[self.survey.pk]),
+                               {"since": "2030-01-01"}, follow=True)
+        self.assertContains(page, "There is no report to download")
+
+    def test_rating_surveys_have_no_nps_report(self) -> None:
+        survey = make_survey(self.organisation, kind="ces")
+        page = self.client.get(reverse("dashboard:report", args=[survey.pk]))
+        self.assertEqual(page.status_code, 404)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Q
@@ -132,4 +133,5 @@ def parse_filters(params: QueryDict, *, recommend_scale: bool = True) -> Filters
 
 def describe(filters: Filters) -> dict[str, Any]:
     """The filters as template context."""
-    return {"filters": filters, "query": filters.query()}
+    query = filters.query()
+    return {"filters": filters, "query": query, "query_string": urlencode(query)}

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from opennps.core import Histogram
+from opennps.analysis import FileAnalysis
+from opennps.core import Histogram, breakdown
 from opennps.web.surveys.models import Survey
 
 from . import charts, figures, services
@@ -95,3 +96,17 @@ def response_rate(survey: Survey, filters: Filters) -> dict[str, Any]:
     return {"rows": rows, "chart": charts.bars(
         _("Personal requests answered (%) per period"),
         [(str(r["period"]), float(r["rate"] or 0.0)) for r in rows])}
+
+
+def report_analysis(survey: Survey, filters: Filters) -> FileAnalysis | None:
+    """The overview of an NPS survey in the shape `opennps report` renders (None without
+    answers): one query."""
+    periods = services.histograms_by_period(survey, filters)
+    overall = Histogram.merge(periods.values(), survey.scale)
+    if not overall.n:
+        return None
+    result = breakdown(overall, None, {k: h for k, h in periods.items() if h.n},
+                       method=figures.METHOD, min_n=figures.MIN_N)
+    goal = goal_of(survey)
+    return FileAnalysis(survey.name, (), filters.period, result, (), goal.bands,
+                        goal.industry or None)

@@ -11,5 +11,6 @@ urlpatterns = [
     path("surveys/<int:pk>/dashboard/comments/tags/", views.tag, name="tag"),
     path("surveys/<int:pk>/dashboard/response-rate/", views.response_rate,
          name="response_rate"),
+    path("surveys/<int:pk>/dashboard/report/", views.report, name="report"),
     path("surveys/<int:pk>/dashboard/goal/", views.goal, name="goal"),
 ]

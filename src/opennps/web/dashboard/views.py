@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,7 +15,7 @@ from opennps.web.accounts.decorators import member_required
 from opennps.web.accounts.models import EVERYONE, IMPORT_RESPONSES, MANAGE_SURVEYS
 from opennps.web.surveys.models import Survey
 
-from . import comments, pages, services
+from . import comments, pages, reports, services
 from .filters import describe, parse_filters
 from .forms import GoalForm
 
@@ -88,6 +89,29 @@ def response_rate(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"survey": survey, "page": "response_rate", **describe(filters),
                **pages.response_rate(survey, filters)}
     return render(request, "dashboard/response_rate.html", context)
+
+
+@require_GET
+@member_required(EVERYONE)
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The overview as a self-contained HTML file, or a PDF with ?format=pdf (NPS and eNPS)."""
+    survey = _survey(request, pk)
+    if survey.kind not in ("nps", "enps"):
+        raise Http404
+    filters = _filters(request, survey)
+    analysis = pages.report_analysis(survey, filters)
+    if analysis is None:
+        messages.error(request, _("There is no report to download: no answers match these "
+                                  "filters yet."))
+        return redirect("dashboard:overview", pk=survey.pk)
+    pdf = request.GET.get("format") == "pdf"
+    body = reports.render(analysis, language=get_language(), pdf=pdf,
+                          target=pages.goal_of(survey).target)
+    response = HttpResponse(body, content_type="application/pdf" if pdf
+                            else "text/html; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="survey-{survey.pk}-report.{"pdf" if pdf else "html"}"')
+    return response
 
 
 @require_POST
