@@ -62,3 +62,15 @@ def test_system_checks_report_bad_options_with_ids() -> None:
                                     "COLOUR": "red"}):
         ids = sorted(problem.id for problem in run_checks())
     assert ids == ["opennps.E001", "opennps.E002", "opennps.W001"]
+
+
+def test_deploy_checks_pass_behind_https(tmp_path: object) -> None:
+    clean = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run(
+        [sys.executable, "-m", "opennps.web", "check", "--deploy", "--fail-level", "WARNING"],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "opennps.web.settings.prod",
+             "OPENNPS_HTTPS": "true",
+             "OPENNPS_SECRET_KEY": "k" * 20 + "-0123456789abcdefghijklmnopqrstuvwxyz",
+             "DATABASE_URL": "postgres://u@127.0.0.1/db", "OPENNPS_DATA_DIR": str(tmp_path)},
+        capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

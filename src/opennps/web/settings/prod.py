@@ -36,6 +36,8 @@ if env_bool("OPENNPS_HTTPS"):
     SECURE_HSTS_SECONDS = int(os.environ.get("OPENNPS_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = False
+    # Preloading is a one-way decision for the whole domain; it is the operator's to make.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 LOGGING = {
     "version": 1,
