@@ -119,11 +119,13 @@ def test_a_missing_file_is_reported_with_the_fix(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("content", [b"", b"Score\n", b"\xff\xfe\x00", b"Region\nEU\n"])
-def test_a_failed_open_leaves_no_temporary_files(tmp_path: Path, content: bytes) -> None:
-    before = opennps_temp_dirs()
+def test_a_failed_open_leaves_no_temporary_files(tmp_path: Path, content: bytes,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # A private temporary directory: other tests running in parallel make their own.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     with pytest.raises(DataError):
         open_dataset("-", stdin=io.BytesIO(content))
-    assert opennps_temp_dirs() == before
+    assert opennps_temp_dirs() == set()
 
 
 def test_errors_are_opennps_data_errors(tmp_path: Path) -> None:
