@@ -134,3 +134,17 @@ def test_every_format_renders_the_file_report(answers_csv: Path) -> None:
     assert "Themes in" in table and "Trend by month" in table and "Themes by Plan" in table
     md = render_themes(result, "md")
     assert md.startswith("# Themes in") and "| theme | mentions |" in md
+
+
+def test_typed_segment_values_render_in_every_format(tmp_path: Path) -> None:
+    from datetime import date
+
+    path = tmp_path / "typed.parquet"
+    pq.write_table(pa.table({"score": [10, 2], "comment": ["Fast delivery", "Slow delivery"],
+                             "cohort": [date(2025, 1, 1), date(2025, 2, 1)]}), path)
+    result = analyze_themes_file(path, by="cohort", min_count=1)
+    document = json.loads(render_themes(result, "json"))
+    delivery = next(t for t in document["themes"] if t["theme"] == "delivery")
+    assert [s["segment"] for s in delivery["segments"]] == ["2025-01-01", "2025-02-01"]
+    assert "2025-02-01" in render_themes(result, "csv")
+    assert "2025-02-01" in render_themes(result, "table")

@@ -240,7 +240,8 @@ def render_themes(result: FileThemes | ThemesReport, fmt: str = "table") -> str:
     delivery,Delivery,,,2,1.0,2,0.0,-73.3...,73.3...,,,50.0
     """
     if fmt == "json":
-        return json.dumps(themes_document(result), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(themes_document(result), ensure_ascii=False, indent=2,
+                          default=str) + "\n"
     if fmt == "csv":
         return _csv(_report_of(result))
     if fmt in ("table", "md"):
