@@ -72,3 +72,23 @@ def test_comments_of_undetermined_language_use_every_language() -> None:
 def test_themes_come_in_taxonomy_order_without_duplicates() -> None:
     assert tags("Support said the delivery... delivery, support", "en") == (
         "delivery", "support")
+
+
+def test_one_typo_in_a_long_unknown_word_still_matches() -> None:
+    tagger = ThemeTagger(parse_taxonomy('base = "none"\n[themes.support]\n'
+                                        'en = ["customer service", "helpdesk"]\n'
+                                        '[themes.price]\nen = ["prices"]\n'
+                                        'pl = ["faktura"]'))
+    assert tagger.tag(analyze_text("Custmer servise is useless", "en")) == ("support",)
+    assert tagger.tag(analyze_text("the hlepdesk never answers", "en")) == ("support",)
+    assert tagger.tag(analyze_text("the helpdeskk never answers", "en")) == ("support",)
+    assert tagger.tag(analyze_text("fakutra była zła", "pl")) == ("price",)
+
+
+def test_real_words_and_two_typos_are_not_taken_for_keywords() -> None:
+    tagger = ThemeTagger(parse_taxonomy('base = "none"\n[themes.price]\nen = ["prices"]'))
+    assert tagger.tag(analyze_text("the prince was there", "en")) == ()
+    assert tagger.tag(analyze_text("the pricse were there", "en")) == ("price",)
+    assert tagger.tag(analyze_text("the prcies were high", "en")) == ("price",)
+    assert tagger.tag(analyze_text("the prxcxs were high", "en")) == ()
+    assert tagger.tag(analyze_text("prces", "en")) == ()  # fewer than six letters

@@ -19,7 +19,7 @@ import simplemma
 
 from opennps.text._language import LANGUAGES, check_language
 
-__all__ = ["lemmatize", "negations", "stop_words"]
+__all__ = ["is_known", "lemmatize", "negations", "stop_words"]
 
 _CACHE_LIMIT = 500_000
 _cache: dict[tuple[str, str], str] = {}
@@ -49,6 +49,25 @@ def lemmatize(token: str, language: str | None) -> str:
             _cache.clear()
         _cache[key] = lemma
     return lemma
+
+
+_known: dict[tuple[str, str], bool] = {}
+
+
+def is_known(token: str, language: str) -> bool:
+    """Whether ``token`` is a word of ``language``'s dictionary (so not a typo).
+
+    >>> is_known("delivery", "en"), is_known("delivry", "en")
+    (True, False)
+    """
+    key = (token, language)
+    known = _known.get(key)
+    if known is None:
+        known = simplemma.is_known(token, lang=language, low_memory=True)
+        if len(_known) >= _CACHE_LIMIT:
+            _known.clear()
+        _known[key] = known
+    return known
 
 
 @cache
