@@ -251,3 +251,25 @@ class ReportDownloadTests(TestCase):
         survey = make_survey(self.organisation, kind="ces")
         page = self.client.get(reverse("dashboard:report", args=[survey.pk]))
         self.assertEqual(page.status_code, 404)
+
+
+class OrganisationScopeTests(TestCase):
+    def test_scope_organisation_pools_the_surveys_of_the_same_kind_and_tenant_only(
+            self) -> None:
+        organisation = make_organisation()
+        self.client.force_login(make_user(organisation))
+        first, second = make_survey(organisation), make_survey(organisation)
+        add_answers(first, [{"score": 10, "at": START}] * 3)
+        add_answers(second, [{"score": 0, "at": START}] * 1)
+        add_answers(make_survey(organisation, kind="enps"), [{"score": 0, "at": START}] * 5)
+        add_answers(make_survey(make_organisation()), [{"score": 0, "at": START}] * 7)
+        url = reverse("dashboard:overview", args=[first.pk])
+        alone = self.client.get(url)
+        pooled = self.client.get(url, {"scope": "organisation"})
+        self.assertEqual(alone.context["headline"]["n"], 3)
+        self.assertEqual(pooled.context["headline"]["n"], 4)
+        self.assertEqual(pooled.context["headline"]["value"], 50.0)
+        self.assertContains(pooled, "All surveys of this kind in the organisation")
+        comments = self.client.get(reverse("dashboard:comments", args=[first.pk]),
+                                   {"scope": "organisation"})
+        self.assertEqual(len(comments.context["answers"]), 4)

@@ -22,6 +22,8 @@ PERIODS = ("week", "month", "quarter")
 GROUPS = {"promoter": (9, 10), "passive": (7, 8), "detractor": (0, 6)}
 PROPERTY_KEY = re.compile(r"^[\w .-]{1,64}$")
 PROPERTY_PREFIX = "prop."
+# "organisation": every survey of the organisation of the same kind, pooled.
+SCOPES = ("organisation",)
 
 
 @dataclass
@@ -34,6 +36,7 @@ class Filters:
     channel: str = ""
     language: str = ""
     group: str = ""
+    scope: str = ""
     properties: dict[str, str] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
 
@@ -67,7 +70,7 @@ class Filters:
         params = {"since": self.since.isoformat() if self.since else "",
                   "until": self.until.isoformat() if self.until else "",
                   "period": self.period, "channel": self.channel, "language": self.language,
-                  "group": self.group}
+                  "group": self.group, "scope": self.scope}
         params.update({PROPERTY_PREFIX + key: value for key, value in self.properties.items()})
         return {key: value for key, value in params.items() if value}
 
@@ -115,6 +118,7 @@ def parse_filters(params: QueryDict, *, recommend_scale: bool = True) -> Filters
     filters.language = _choice(params, "language", [code for code, _name in settings.LANGUAGES],
                                notices)
     filters.group = _choice(params, "group", tuple(GROUPS), notices)
+    filters.scope = _choice(params, "scope", SCOPES, notices)
     if filters.group and not recommend_scale:
         notices.append(_("The score group filter was ignored: it applies to 0–10 surveys only."))
         filters.group = ""

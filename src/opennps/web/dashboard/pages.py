@@ -108,5 +108,7 @@ def report_analysis(survey: Survey, filters: Filters) -> FileAnalysis | None:
     result = breakdown(overall, None, {k: h for k, h in periods.items() if h.n},
                        method=figures.METHOD, min_n=figures.MIN_N)
     goal = goal_of(survey)
-    return FileAnalysis(survey.name, (), filters.period, result, (), goal.bands,
+    source = (_("All surveys of this kind in the organisation")
+              if filters.scope == "organisation" else survey.name)
+    return FileAnalysis(source, (), filters.period, result, (), goal.bands,
                         goal.industry or None)

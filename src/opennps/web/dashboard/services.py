@@ -29,8 +29,14 @@ DIMENSION = re.compile(r"^(channel|language|location|(prop|answer):[\w .-]{1,64}
 
 
 def responses(survey: Survey, filters: Filters, *, dates: bool = True) -> QuerySet[Response]:
-    """The survey's answers that pass the filters."""
-    return Response.objects.filter(survey=survey).filter(filters.q(dates=dates))
+    """The survey's answers (or, with ``scope=organisation``, those of every survey of its
+    organisation and kind) that pass the filters."""
+    if filters.scope == "organisation":
+        answers = Response.objects.filter(organisation_id=survey.organisation_id,
+                                          survey__kind=survey.kind)
+    else:
+        answers = Response.objects.filter(survey=survey)
+    return answers.filter(filters.q(dates=dates))
 
 
 def _histograms(rows: Iterable[dict[str, Any]], key: str, scale: Scale
@@ -122,7 +128,11 @@ def requests_by_period(survey: Survey, filters: Filters) -> list[dict[str, Any]]
         condition &= Q(created_at__lt=start_of(filters.until + timedelta(days=1)))
     if filters.channel:
         condition &= Q(channel=filters.channel)
-    rows = (SurveyRequest.objects.filter(survey=survey).filter(condition)
+    if filters.scope == "organisation":
+        condition &= Q(survey__organisation_id=survey.organisation_id, survey__kind=survey.kind)
+    else:
+        condition &= Q(survey=survey)
+    rows = (SurveyRequest.objects.filter(condition)
             .annotate(period_start=TRUNCATE[filters.period]("created_at"))
             .values("period_start", "channel")
             .annotate(created=Count("pk"), responded=Count("response")).order_by())
