@@ -112,9 +112,16 @@ def _parse_where(_ctx: click.Context, _param: click.Parameter,
     return where
 
 
-def file_options(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Options that say how to read the input file."""
-    decorators = [
+def _apply(function: Callable[..., Any], decorators: list[Callable[[Any], Any]]
+           ) -> Callable[..., Any]:
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
+
+
+def reading_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """PATH and the options that say how to read it."""
+    return _apply(function, [
         click.argument("path", type=click.Path(allow_dash=True, dir_okay=False)),
         option("--input-format", type=click.Choice(INPUT_FORMATS),
                help=N_("Format of PATH (default: from the extension or the content).")),
@@ -124,25 +131,46 @@ def file_options(function: Callable[..., Any]) -> Callable[..., Any]:
         option("--delimiter", help=N_("Field delimiter of a CSV file (default: detected).")),
         option("--score-column", help=N_("Column with the 0–10 score (default: detected).")),
         option("--date-column", help=N_("Column with the answer date (default: detected).")),
+    ])
+
+
+def bad_row_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """What to do with bad rows, and whether to show progress."""
+    return _apply(function, [
+        option("--skip-invalid", is_flag=True,
+               help=N_("Leave out rows with an invalid score or date and report them, "
+                       "instead of stopping at the first.")),
+        option("--progress/--no-progress", default=None,
+               help=N_("Show a progress bar (default: on a terminal, for files over 64 MB).")),
+    ])
+
+
+def output_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    return _apply(function, [
+        option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table",
+               show_default=True, help=N_("Output format.")),
+        option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
+               default="-", help=N_("Write to this file instead of standard output.")),
+    ])
+
+
+def file_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Reading options, filters and bad-row options of the analysis commands."""
+    function = bad_row_options(function)
+    function = _apply(function, [
         option("--since", callback=_parse_date,
                help=N_("Only answers on or after this date (YYYY-MM-DD).")),
         option("--until", callback=_parse_date,
                help=N_("Only answers on or before this date (YYYY-MM-DD).")),
         option("--where", "where", multiple=True, callback=_parse_where, metavar="COL=V[,V]",
                help=N_("Only rows whose column has one of the values; repeatable.")),
-        option("--skip-invalid", is_flag=True,
-               help=N_("Leave out rows with an invalid score or date and report them, "
-                       "instead of stopping at the first.")),
-        option("--progress/--no-progress", default=None,
-               help=N_("Show a progress bar (default: on a terminal, for files over 64 MB).")),
-    ]
-    for decorator in reversed(decorators):
-        function = decorator(function)
-    return function
+    ])
+    return reading_options(function)
 
 
 def stats_options(function: Callable[..., Any]) -> Callable[..., Any]:
-    decorators = [
+    function = output_options(function)
+    return _apply(function, [
         option("--method", type=click.Choice(METHODS), default="adjusted-wald",
                show_default=True, help=N_("Confidence interval method.")),
         option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True),
@@ -151,14 +179,7 @@ def stats_options(function: Callable[..., Any]) -> Callable[..., Any]:
                help=N_("Flag groups with fewer answers than this as small.")),
         option("--adjust", type=click.Choice(ADJUSTMENTS), default="holm", show_default=True,
                help=N_("Multiple-comparison control: Holm, Benjamini–Hochberg, or none.")),
-        option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table",
-               show_default=True, help=N_("Output format.")),
-        option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
-               default="-", help=N_("Write to this file instead of standard output.")),
-    ]
-    for decorator in reversed(decorators):
-        function = decorator(function)
-    return function
+    ])
 
 
 def _count_options(path: str, kw: dict[str, Any]) -> dict[str, Any]:
@@ -279,15 +300,7 @@ def compare(path: str, by: tuple[str, ...], period: str | None, pairs: str, meth
     "new themes. Offline, in English, Polish, Russian, Finnish, Lithuanian and Swedish.\n\n"
     "\b\nExamples:\n  opennps themes responses.csv --by plan --period month\n"
     "  opennps themes responses.csv --taxonomy my-themes.toml --tags-out tags.csv"))
-@click.argument("path", type=click.Path(allow_dash=True, dir_okay=False))
-@option("--input-format", type=click.Choice(INPUT_FORMATS),
-        help=N_("Format of PATH (default: from the extension or the content)."))
-@option("--layout", type=click.Choice(LAYOUTS),
-        help=N_("Vendor export layout (default: detected from the headers)."))
-@option("--encoding", help=N_("Text encoding of a CSV/TSV file (default: detected)."))
-@option("--delimiter", help=N_("Field delimiter of a CSV file (default: detected)."))
-@option("--score-column", help=N_("Column with the 0–10 score (default: detected)."))
-@option("--date-column", help=N_("Column with the answer date (default: detected)."))
+@reading_options
 @option("--comment-column", help=N_("Column with the comment (default: detected)."))
 @option("--by", metavar="COLUMN", help=N_("Break the themes down by this column."))
 @option("--period", type=click.Choice(PERIODS), help=N_("Trend of each theme by this period."))
@@ -303,15 +316,8 @@ def compare(path: str, by: tuple[str, ...], period: str | None, pairs: str, meth
         help=N_("Suggest at most this many new themes (0: none)."))
 @option("--tags-out", type=click.Path(dir_okay=False),
         help=N_("Write a CSV file with the row, language and themes of every answer."))
-@option("--skip-invalid", is_flag=True,
-        help=N_("Leave rows with an invalid score or date out of the NPS and report them, "
-                "instead of stopping at the first."))
-@option("--progress/--no-progress", default=None,
-        help=N_("Show a progress bar (default: on a terminal, for files over 64 MB)."))
-@option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table",
-        show_default=True, help=N_("Output format."))
-@option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
-        default="-", help=N_("Write to this file instead of standard output."))
+@bad_row_options
+@output_options
 def themes(path: str, input_format: str | None, layout: str | None, encoding: str | None,
            delimiter: str | None, score_column: str | None, date_column: str | None,
            comment_column: str | None, by: str | None, period: str | None,
