@@ -1,0 +1,82 @@
+"""The dashboard in a real browser (Debian's chromium): desktop and phone, two languages."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from ..factories import make_organisation, make_survey, make_user
+from .helpers import add_answers
+from .test_pages import _rows
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+VIEWPORTS = {"desktop": {"viewport": {"width": 1280, "height": 900}},
+             "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
+                       "is_mobile": True, "has_touch": True}}
+HEADINGS = {"en": "Distribution of scores", "pl": "Rozkład ocen"}
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing in CI (scripts/_system_deps.sh installs it)")
+        pytest.skip(f"{CHROMIUM} is not installed (Debian package chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS,
+                                              headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_overview_shows_the_key_figures_and_fits_the_screen(
+        browser: Any, live_server: Any, tmp_path: Path, language: str, device: str) -> None:
+    organisation = make_organisation()
+    user = make_user(organisation)
+    survey = make_survey(organisation, name="Shop survey")
+    add_answers(survey, _rows(150))
+    client = Client()
+    client.force_login(user)
+    url = reverse("dashboard:overview", args=[survey.pk])
+    expected = client.get(url).context["headline"]
+    context = browser.new_context(locale=language, **VIEWPORTS[device])
+    context.add_cookies([
+        {"name": settings.SESSION_COOKIE_NAME,
+         "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url},
+        {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url)
+            if not r.url.startswith(live_server.url) else None)
+    page.goto(live_server.url + url)
+    figure = page.locator("data.value")
+    assert figure.get_attribute("value") == f"{expected['value']:.1f}"
+    assert figure.inner_text() == f"{expected['value']:.1f}".replace(
+        ".", "," if language == "pl" else ".")
+    assert page.get_by_role("heading", name=HEADINGS[language]).is_visible()
+    assert page.get_by_role("img", name=re.compile(".+")).count() == 2
+    assert page.locator("svg[role=img] circle").count() == len(page.locator(
+        "table.trend tbody tr").all())
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= VIEWPORTS[device]["viewport"]["width"]  # type: ignore[index]
+    page.screenshot(path=str(tmp_path / f"overview-{device}-{language}.png"), full_page=True)
+    assert outside == []
+    context.close()
