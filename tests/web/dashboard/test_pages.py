@@ -202,6 +202,7 @@ class LanguageTests(TestCase):
                                {"period": "decade"})
         self.assertContains(page, "Rozkład ocen")
         self.assertContains(page, "Pominięto filtr period=decade")
+        self.assertContains(page, "Wymaga poprawy")
 
 
 class ReportDownloadTests(TestCase):

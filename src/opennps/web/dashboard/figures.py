@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from opennps.core import (
     BANDS,
@@ -22,6 +24,16 @@ from opennps.core import (
 )
 
 METHOD = "adjusted-wald"
+# The band labels of opennps.core, in this app's catalogues (the core's are not Django's).
+BAND_LABELS = {
+    "needs-improvement": gettext_noop("Needs improvement"),
+    "average": gettext_noop("Average"),
+    "good": gettext_noop("Good"),
+    "favourable": gettext_noop("Favourable"),
+    "great": gettext_noop("Great"),
+    "excellent": gettext_noop("Excellent"),
+    "world-class": gettext_noop("World class"),
+}
 MIN_N = 30
 
 
@@ -104,8 +116,9 @@ def change_in_words(current: Histogram, previous: Histogram) -> dict[str, Any] |
     a, b = NPSResult.from_histogram(current), NPSResult.from_histogram(previous)
     test = compare_nps(a, b, method=comparison_method(METHOD))
     points = abs(test.difference)
-    values = {"points": f"{points:.1f}", "p": f"{test.p_value:.2f}" if test.p_value >= 0.01
-              else "< 0.01"}
+    values = {"points": formats.number_format(points, 1),
+              "p": formats.number_format(test.p_value, 2) if test.p_value >= 0.01
+              else "< " + formats.number_format(0.01, 2)}
     significant = test.p_value < 0.05
     if round(test.difference, 1) == 0:
         text = _("no change, p = %(p)s") % values
@@ -124,7 +137,8 @@ def context_of(score: float, *, bands: str, industry: str, target: int | None
     configuration = BANDS.get(bands) or BANDS["bain"]
     band = configuration.interpret(score)
     return {
-        "band": band.translated_label(), "bands_source": configuration.source,
+        "band": _(BAND_LABELS.get(band.label_key, band.label)),
+        "bands_source": configuration.source,
         "bands_year": configuration.year,
         "benchmarks": compare_to_benchmarks(score, industry) if industry else (),
         "target": target, "to_target": None if target is None else score - target,
