@@ -80,3 +80,32 @@ def test_overview_shows_the_key_figures_and_fits_the_screen(
     page.screenshot(path=str(tmp_path / f"overview-{device}-{language}.png"), full_page=True)
     assert outside == []
     context.close()
+
+
+def test_every_dashboard_page_fits_a_phone_and_loads_nothing_from_outside(
+        browser: Any, live_server: Any) -> None:
+    organisation = make_organisation()
+    user = make_user(organisation)
+    survey = make_survey(organisation)
+    add_answers(survey, _rows(80))
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(**VIEWPORTS["phone"])
+    context.add_cookies([
+        {"name": settings.SESSION_COOKIE_NAME,
+         "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}])
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url)
+            if not r.url.startswith(live_server.url) else None)
+    for name, params in (("dashboard:segments", "?by=prop:plan"), ("dashboard:comments", ""),
+                         ("dashboard:response_rate", "")):
+        page.goto(live_server.url + reverse(name, args=[survey.pk]) + params)
+        assert page.locator("table").count() >= 1, name
+        widest = page.evaluate("""[...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > 391)
+            .map(e => e.tagName + '.' + e.className).slice(0, 5).join(' ')""")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, (name, widest)
+    assert page.locator("table.response-rate tbody tr").count() >= 1
+    assert outside == []
+    context.close()
