@@ -1,0 +1,129 @@
+"""Tag responses' comments with the organisation's themes, in bulk, after they are committed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from opennps.text import Answer, Taxonomy, parse_taxonomy, starter_taxonomy, tag_comments
+from opennps.web.surveys.models import Response
+
+from .models import ResponseText, ResponseTheme, ThemeTaxonomy
+
+logger = logging.getLogger(__name__)
+BATCH = 2000
+
+
+def taxonomy_record(organisation: Any) -> ThemeTaxonomy:
+    """The organisation's taxonomy row, created from the starter taxonomy on first use."""
+    record, _created = ThemeTaxonomy.objects.get_or_create(
+        organisation=organisation, defaults={"text": starter_taxonomy().to_toml()})
+    return record
+
+
+def taxonomy_of(organisation_id: int) -> Taxonomy:
+    """The parsed taxonomy of an organisation (the starter taxonomy until it saves its own)."""
+    text = (ThemeTaxonomy.objects.filter(organisation_id=organisation_id)
+            .values_list("text", flat=True).first())
+    return starter_taxonomy() if text is None else parse_taxonomy(text, name="taxonomy")
+
+
+@dataclass
+class TagResult:
+    """What a tagging run did: responses tagged, themes stored, responses whose themes changed."""
+
+    responses: int = 0
+    themes: int = 0
+    changed: int = 0
+
+
+def tag_responses(responses: Iterable[Any], *, dry_run: bool = False) -> TagResult:
+    """Detect the language and find the themes of ``responses`` (ids or Response objects).
+
+    One query reads the comments, one per organisation reads its taxonomy, one reads the
+    themes stored so far; the results replace them with bulk deletes and bulk_create.
+    With ``dry_run`` nothing is written and ``changed`` counts the responses that would
+    change.
+    """
+    ids = [getattr(item, "pk", item) for item in responses]
+    result = TagResult()
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        rows = list(Response.objects.filter(pk__in=chunk)
+                    .values_list("pk", "organisation_id", "comment", "score"))
+        by_organisation: dict[int, list[tuple[int, str, int]]] = {}
+        for pk, organisation_id, comment, score in rows:
+            by_organisation.setdefault(organisation_id, []).append((pk, comment, score))
+        for organisation_id, items in by_organisation.items():
+            _tag(organisation_id, items, result, dry_run)
+    return result
+
+
+def _tag(organisation_id: int, items: list[tuple[int, str, int]], result: TagResult,
+         dry_run: bool) -> None:
+    taxonomy = taxonomy_of(organisation_id)
+    tagged = list(tag_comments((Answer(comment, score, None, pk) for pk, comment, score in items),
+                               taxonomy=taxonomy))
+    pks = [pk for pk, _comment, _score in items]
+    before: dict[int, set[str]] = {}
+    for pk, theme in ResponseTheme.objects.filter(response_id__in=pks).values_list(
+            "response_id", "theme"):
+        before.setdefault(pk, set()).add(theme)
+    result.responses += len(tagged)
+    result.themes += sum(len(t.themes) for t in tagged)
+    result.changed += sum(1 for t in tagged if set(t.themes) != before.get(t.row or 0, set()))
+    if dry_run:
+        return
+    with transaction.atomic():
+        ResponseTheme.objects.filter(response_id__in=pks).delete()
+        ResponseText.objects.filter(response_id__in=pks).delete()
+        ResponseText.objects.bulk_create([
+            ResponseText(response_id=t.row, organisation_id=organisation_id,
+                         language=t.language or "") for t in tagged])
+        ResponseTheme.objects.bulk_create([
+            ResponseTheme(response_id=t.row, organisation_id=organisation_id, theme=theme)
+            for t in tagged for theme in t.themes])
+
+
+def _tag_logged(ids: list[int]) -> None:
+    try:
+        tag_responses(ids)
+    except Exception:  # tagging must never break an answer; the retag command repairs it
+        logger.exception("themes: tagging responses %s failed", ids[:10])
+
+
+def tag_after_commit(responses: Iterable[Any]) -> None:
+    """Tag ``responses`` once the current transaction commits; failures are logged only."""
+    ids = [getattr(item, "pk", item) for item in responses]
+    if ids:
+        transaction.on_commit(lambda: _tag_logged(ids))
+
+
+def tag_untagged_after_commit(survey: Any) -> None:
+    """After an import: tag the survey's responses that have not been tagged yet."""
+    def run() -> None:
+        ids = list(Response.objects.filter(survey=survey, text_analysis__isnull=True)
+                   .values_list("pk", flat=True))
+        _tag_logged(ids)
+
+    transaction.on_commit(run)
+
+
+def retag(organisation: Any | None = None, *, dry_run: bool = False) -> TagResult:
+    """Tag every response again (of one organisation, or all), e.g. after a taxonomy change."""
+    query = Response.objects.order_by("pk")
+    if organisation is not None:
+        query = query.filter(organisation=organisation)
+    total = TagResult()
+    last = 0
+    while chunk := list(query.filter(pk__gt=last).values_list("pk", flat=True)[:BATCH]):
+        last = chunk[-1]
+        part = tag_responses(chunk, dry_run=dry_run)
+        total.responses += part.responses
+        total.themes += part.themes
+        total.changed += part.changed
+    return total
