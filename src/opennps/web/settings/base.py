@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "opennps.web.accounts",
     "opennps.web.surveys",
     "opennps.web.dashboard",
+    "opennps.web.themes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
