@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from opennps.core import Segment
 from opennps.errors import InvalidScoreError
+from opennps.web.themes.services import tag_after_commit
 
 from ..models import Channel, Response, Status, Survey, SurveyRequest
 
@@ -158,6 +159,7 @@ def record_follow_up(
     Response.objects.filter(pk=response.pk).update(
         comment=comment, answers=merged, language=language, updated_at=timezone.now()
     )
+    tag_after_commit([response.pk])
     return response.score
 
 

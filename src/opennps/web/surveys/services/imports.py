@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opennps.web.conf import opennps_settings
+from opennps.web.themes.services import tag_untagged_after_commit
 
 from ..models import Channel, Response, Survey, SurveyRequest
 
@@ -147,6 +148,7 @@ def import_responses(
         seen.add(key)
         fresh.append(row)
     report.created = _store(survey, fresh, language or survey.default_language)
+    tag_untagged_after_commit(survey)
     return report
 
 
