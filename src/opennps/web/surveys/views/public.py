@@ -21,10 +21,19 @@ from ..services.texts import texts_for
 from ._rendering import render_in
 
 
-def _request_or_404(token: str) -> SurveyRequest:
-    return get_object_or_404(
-        SurveyRequest.objects.select_related("survey", "person"), token=token
-    )
+def _request_or_404(token: str, *, lean: bool = False) -> SurveyRequest:
+    """The survey request with its survey and person; ``lean`` loads only what an answer
+    needs (the hot path of email buttons and kiosks)."""
+    requests = SurveyRequest.objects.select_related("survey", "person")
+    if lean:
+        requests = requests.only(*LEAN_FIELDS)
+    return get_object_or_404(requests, token=token)
+
+
+LEAN_FIELDS = ("id", "token", "channel", "properties", "language", "survey__id",
+               "survey__organisation_id", "survey__status", "survey__kind",
+               "survey__default_language", "person__id", "person__properties",
+               "person__language")
 
 
 def _language(request: HttpRequest, survey_request: SurveyRequest) -> str:
@@ -47,7 +56,7 @@ def _wants_json(request: HttpRequest) -> bool:
 @require_http_methods(["GET", "HEAD", "POST"])
 def respond(request: HttpRequest, token: str) -> HttpResponse:
     """The question. A ``?score=`` from an email button is only pending until a POST."""
-    survey_request = _request_or_404(token)
+    survey_request = _request_or_404(token, lean=request.method == "POST")
     survey, language = survey_request.survey, _language(request, survey_request)
     if not survey.is_open:
         return _not_open(request, survey, language, 410 if request.method == "POST" else 200)
