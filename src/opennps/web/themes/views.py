@@ -1,0 +1,91 @@
+"""The Themes page of a survey and the organisation's taxonomy; all scoped to the member."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from opennps.web._http import organisation_of, posted
+from opennps.web.accounts.decorators import member_required
+from opennps.web.accounts.models import EVERYONE, MANAGE_SURVEYS
+from opennps.web.surveys.models import Survey
+
+from . import report
+from .forms import TaxonomyForm, check_taxonomy
+from .services import retag, taxonomy_record
+
+
+def _survey(request: HttpRequest, pk: int) -> Survey:
+    return get_object_or_404(Survey.objects.for_organisation(organisation_of(request)), pk=pk)
+
+
+@require_GET
+@member_required(EVERYONE)
+def themes(request: HttpRequest, pk: int) -> HttpResponse:
+    """Languages, themes with NPS and impact, contrasting terms, suggestions, comments."""
+    survey = _survey(request, pk)
+    filters = report.parse_filters(request.GET)
+    result = report.themes_report(survey, filters)
+    browsing = bool(filters.theme or filters.term)
+    context = {"survey": survey, "filters": filters, "report": result,
+               "query": urlencode(filters.query()), "browsing": browsing,
+               "comments": report.comments(survey, filters) if browsing else [],
+               "page_size": report.PAGE_SIZE,
+               "key_terms": [(group, result.key_terms[group]) for group in
+                             ("detractor", "passive", "promoter")]}
+    return render(request, "themes/themes.html", context)
+
+
+def _retag_and_report(request: HttpRequest) -> None:
+    done = retag(organisation_of(request))
+    messages.success(request, _("Taxonomy saved; %(responses)s answers tagged again, "
+                                "%(changed)s of them changed their themes.") % {
+        "responses": done.responses, "changed": done.changed})
+
+
+@require_http_methods(["GET", "POST"])
+@member_required(MANAGE_SURVEYS)
+def taxonomy(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit the organisation's taxonomy; saving it tags every answer again."""
+    survey = _survey(request, pk)
+    record = taxonomy_record(organisation_of(request))
+    form = TaxonomyForm(posted(request), initial={"text": record.text})
+    if request.method == "POST" and form.is_valid():
+        record.text = form.cleaned_data["text"]
+        record.save()
+        _retag_and_report(request)
+        return redirect("themes:themes", pk=survey.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "themes/taxonomy.html", {"survey": survey, "form": form},
+                  status=status)
+
+
+@require_POST
+@member_required(MANAGE_SURVEYS)
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    """Append a suggested theme's TOML table to the taxonomy, then tag every answer again."""
+    survey = _survey(request, pk)
+    record = taxonomy_record(organisation_of(request))
+    addition = request.POST.get("toml", "").strip()
+    text = f"{record.text.rstrip()}\n\n{addition}\n"
+    try:
+        if not addition:
+            raise forms.ValidationError(_("No theme was sent."))
+        check_taxonomy(text)
+    except forms.ValidationError as error:
+        messages.error(request, _("The suggested theme was not added: %(error)s") % {
+            "error": " ".join(error.messages)})
+    else:
+        record.text = text
+        record.save()
+        _retag_and_report(request)
+    query = request.POST.get("query", "")
+    url = reverse("themes:themes", args=[survey.pk])
+    return redirect(f"{url}?{query}" if query else url)

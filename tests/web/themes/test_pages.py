@@ -1,0 +1,180 @@
+"""The Themes page: the library's figures, bounded queries, filters, taxonomy editing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from opennps.text import Answer, analyze_comments, starter_taxonomy
+from opennps.web.accounts.models import Role
+from opennps.web.surveys.models import Response
+from opennps.web.themes.models import ResponseTheme, ThemeTaxonomy
+from opennps.web.themes.services import tag_responses
+
+from ..factories import make_organisation, make_request, make_response, make_survey, make_user
+
+COMMENTS = [
+    (2, "Delivery was late again and nobody answered"),
+    (3, "Kurier spóźnił się dwa dni"),
+    (1, "Support never answers the phone"),
+    (4, "The courier was late, delivery took a week"),
+    (9, "Great price and fast delivery"),
+    (10, "Lovely staff, very helpful support"),
+    (8, "Ok"),
+    (0, "Toimitus myöhästyi viikon"),
+    (6, ""),
+    (10, "Fast delivery, great value for money"),
+    (5, "parking was impossible near the shop"),
+    (3, "no parking at all, parking is a nightmare"),
+]
+
+
+def add_answers(survey, items, *, month: int = 1):  # type: ignore[no-untyped-def]
+    made = []
+    for number, (score, comment) in enumerate(items):
+        response = make_response(make_request(survey), score=score)
+        Response.objects.filter(pk=response.pk).update(
+            comment=comment, created_at=datetime(2025, month, 1 + number % 28, 12, tzinfo=UTC))
+        made.append(response)
+    return made
+
+
+class ThemesPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.organisation = make_organisation()
+        cls.user = make_user(cls.organisation)
+        cls.survey = make_survey(cls.organisation)
+        cls.other_survey = make_survey(cls.organisation)
+        add_answers(cls.survey, COMMENTS[:8], month=1)
+        add_answers(cls.survey, COMMENTS[8:], month=3)
+        add_answers(cls.other_survey, [(0, "Terrible delivery")], month=2)
+
+    def setUp(self) -> None:
+        self.client.force_login(self.user)
+        self.url = reverse("themes:themes", args=[self.survey.pk])
+
+    def expected(self, query):  # type: ignore[no-untyped-def]
+        rows = query.order_by("pk").values_list("comment", "score", "created_at", "pk")
+        return analyze_comments([Answer(*row) for row in rows], taxonomy=starter_taxonomy(),
+                                period="month")
+
+    def test_the_figures_equal_analyze_comments_on_the_same_answers(self) -> None:
+        page = self.client.get(self.url)
+        self.assertEqual(page.status_code, 200)
+        expected = self.expected(Response.objects.filter(survey=self.survey))
+        self.assertEqual(page.context["report"], expected)
+        delivery = next(t for t in expected.themes if t.id == "delivery")
+        self.assertGreaterEqual(delivery.mentions, 4)
+        self.assertContains(page, f'data-theme="delivery"><th scope="row"><a href="?theme='
+                                  f'delivery#comments">{delivery.label}</a></th>'
+                                  f"<td>{delivery.mentions}</td>")
+        self.assertEqual(expected.counts.languages.get("pl"), 1)
+        self.assertContains(page, "2025-01: ")
+
+    def test_the_date_range_and_organisation_scope_choose_the_answers(self) -> None:
+        page = self.client.get(self.url, {"from": "2025-03-01", "to": "2025-03-31"})
+        self.assertEqual(page.context["report"].counts.answers, 4)
+        page = self.client.get(self.url, {"scope": "organisation"})
+        self.assertEqual(page.context["report"],
+                         self.expected(Response.objects.filter(organisation=self.organisation)))
+
+    def test_the_number_of_queries_does_not_grow_with_the_answers(self) -> None:
+        def count() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(self.client.get(self.url, {"theme": "delivery"}).status_code,
+                                 200)
+            return len(queries)
+
+        before = count()
+        add_answers(self.survey, COMMENTS * 10, month=2)
+        self.assertEqual(count(), before)
+
+    def test_bad_filters_give_notices_not_errors(self) -> None:
+        page = self.client.get(self.url, {"from": "yesterday", "to": "2025-13-45",
+                                          "scope": "galaxy", "term": "x" * 500})
+        self.assertEqual(page.status_code, 200)
+        notices = page.context["filters"].notices
+        self.assertEqual(len(notices), 4, notices)
+        self.assertContains(page, "YYYY-MM-DD")
+        reversed_range = self.client.get(self.url, {"from": "2025-03-01", "to": "2025-01-01"})
+        self.assertContains(reversed_range, "is after")
+        self.assertEqual(reversed_range.context["report"].counts.answers, 12)
+
+    def test_comments_are_browsed_by_stored_theme_and_by_term(self) -> None:
+        tag_responses(Response.objects.filter(survey=self.survey))
+        by_theme = self.client.get(self.url, {"theme": "support"})
+        comments = {r.comment for r in by_theme.context["comments"]}
+        self.assertEqual(comments, {"Support never answers the phone",
+                                    "Lovely staff, very helpful support"})
+        by_term = self.client.get(self.url, {"term": "parking"})
+        self.assertEqual({r.comment for r in by_term.context["comments"]},
+                         {"parking was impossible near the shop",
+                          "no parking at all, parking is a nightmare"})
+        self.assertContains(by_term, "Comments with “parking”")
+
+
+class TaxonomyTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.organisation = make_organisation()
+        cls.owner = make_user(cls.organisation)
+        cls.agent = make_user(cls.organisation, role=Role.AGENT)
+        cls.survey = make_survey(cls.organisation)
+        cls.answers = add_answers(cls.survey, COMMENTS)
+
+    def setUp(self) -> None:
+        self.client.force_login(self.owner)
+        self.url = reverse("themes:taxonomy", args=[self.survey.pk])
+
+    def test_the_editor_starts_with_the_starter_taxonomy(self) -> None:
+        page = self.client.get(self.url)
+        self.assertContains(page, "[themes.price]")
+
+    def test_an_invalid_taxonomy_is_explained_on_the_form_and_not_saved(self) -> None:
+        page = self.client.post(self.url, {"text": "[themes.Parking]\nen = ['x']\n"})
+        self.assertEqual(page.status_code, 400)
+        self.assertContains(page, "theme id &#x27;Parking&#x27; is not allowed", status_code=400)
+        self.assertNotIn("Parking", ThemeTaxonomy.objects.get().text)
+
+    def test_saving_the_taxonomy_tags_every_answer_again(self) -> None:
+        text = '[themes.parking]\nlabel = "Parking"\nen = ["parking"]\n'
+        page = self.client.post(self.url, {"text": text}, follow=True)
+        self.assertContains(page, "12 answers tagged again")
+        parking = set(ResponseTheme.objects.filter(theme="parking")
+                      .values_list("response__comment", flat=True))
+        self.assertEqual(parking, {"parking was impossible near the shop",
+                                   "no parking at all, parking is a nightmare"})
+        shown = {t.id: t.mentions for t in page.context["report"].themes}
+        self.assertEqual(shown["parking"], 2)
+
+    def test_agents_may_not_edit_the_taxonomy(self) -> None:
+        self.client.force_login(self.agent)
+        self.assertEqual(self.client.get(self.url).status_code, 403)
+        accept = reverse("themes:accept", args=[self.survey.pk])
+        self.assertEqual(self.client.post(accept, {"toml": "[themes.x]\nen=['x']"}).status_code,
+                         403)
+
+    def test_accepting_a_suggested_theme_adds_it_and_tags_again(self) -> None:
+        answers = add_answers(self.survey, [(2, "The parking lot is always full")] * 6)
+        page = self.client.get(reverse("themes:themes", args=[self.survey.pk]))
+        suggestions = page.context["report"].suggestions
+        self.assertTrue(suggestions)
+        self.assertContains(page, "Accept into the taxonomy")
+        suggestion = suggestions[0]
+        accepted = self.client.post(reverse("themes:accept", args=[self.survey.pk]),
+                                    {"toml": suggestion.to_toml()}, follow=True)
+        self.assertContains(accepted, "answers tagged again")
+        self.assertIn(f"[themes.{suggestion.id}]", ThemeTaxonomy.objects.get().text)
+        self.assertTrue(ResponseTheme.objects.filter(response=answers[0],
+                                                     theme=suggestion.id).exists())
+
+    def test_a_broken_suggestion_is_refused_with_a_message(self) -> None:
+        page = self.client.post(reverse("themes:accept", args=[self.survey.pk]),
+                                {"toml": "[themes.Bad Id]\n"}, follow=True)
+        self.assertContains(page, "The suggested theme was not added")
+        self.assertFalse(ThemeTaxonomy.objects.exclude(text__contains="[themes.price]").exists())
