@@ -11,4 +11,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("opennps.web.surveys.urls")),
     path("", include("opennps.web.dashboard.urls")),
+    path("", include("opennps.web.themes.urls")),
 ]
