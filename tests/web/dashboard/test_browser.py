@@ -27,7 +27,6 @@ VIEWPORTS = {"desktop": {"viewport": {"width": 1280, "height": 900}},
              "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
                        "is_mobile": True, "has_touch": True}}
 HEADINGS = {"en": "Distribution of scores", "pl": "Rozkład ocen"}
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="module")
@@ -38,11 +37,22 @@ def browser() -> Iterator[Any]:
         pytest.skip(f"{CHROMIUM} is not installed (Debian package chromium)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS,
-                                              headless=True)
-        yield launched
-        launched.close()
+    # Playwright's sync API runs an event loop in this thread; the ORM calls between browser
+    # steps are still plain synchronous code. Set only while these tests run: the deploy
+    # check of another test refuses a process that has it.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS,
+                                                  headless=True)
+            yield launched
+            launched.close()
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.mark.parametrize("language", ["en", "pl"])
