@@ -83,6 +83,17 @@ class ThemesPageTests(TestCase):
         self.assertEqual(page.context["report"],
                          self.expected(Response.objects.filter(organisation=self.organisation)))
 
+    def test_csat_answers_get_themes_without_nps_and_are_not_pooled_with_nps(self) -> None:
+        csat = make_survey(self.organisation, kind="csat")
+        add_answers(csat, [(5, "Fast delivery"), (1, "Support never answers")])
+        page = self.client.get(reverse("themes:themes", args=[csat.pk]),
+                               {"scope": "organisation"})
+        report = page.context["report"]
+        self.assertEqual((report.counts.answers, report.counts.unscored, report.nps), (2, 2, None))
+        self.assertContains(page, "without NPS")
+        nps_wide = self.client.get(self.url, {"scope": "organisation"}).context["report"]
+        self.assertEqual(nps_wide.counts.answers, 13)
+
     def test_the_number_of_queries_does_not_grow_with_the_answers(self) -> None:
         def count() -> int:
             with CaptureQueriesContext(connection) as queries:

@@ -8,7 +8,7 @@ from io import StringIO
 from pathlib import Path
 from unittest import mock
 
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import TestCase
 from django.urls import reverse
 
@@ -110,3 +110,10 @@ class TaggingTests(TestCase):
         tag_responses([ours, theirs])
         self.assertIn("parking", themes_of(ours))
         self.assertNotIn("parking", themes_of(theirs))
+
+    def test_the_retag_command_names_an_unknown_organisation(self) -> None:
+        with self.assertRaisesMessage(CommandError, "no organisation with id 999999"):
+            call_command("retag_themes", "--organisation", "999999")
+        out = StringIO()
+        call_command("retag_themes", "--organisation", str(self.organisation.pk), stdout=out)
+        self.assertIn("0 responses tagged", out.getvalue())

@@ -84,7 +84,9 @@ def parse_filters(params: Mapping[str, str]) -> ThemeFilters:
 def responses(survey: Survey, filters: ThemeFilters) -> QuerySet[Response]:
     """The answers the page covers: the survey's, or every survey's of its organisation."""
     query = Response.objects.for_organisation(survey.organisation_id)
-    if not filters.organisation_wide:
+    if filters.organisation_wide:
+        query = query.filter(survey__kind=survey.kind)
+    else:
         query = query.filter(survey=survey)
     zone = timezone.get_current_timezone()
     if filters.start:
@@ -95,17 +97,29 @@ def responses(survey: Survey, filters: ThemeFilters) -> QuerySet[Response]:
     return query
 
 
-def answers(query: QuerySet[Response]) -> Iterator[Answer]:
-    """The answers of ``query`` as library records, streamed in chunks (one query)."""
+def answers(query: QuerySet[Response], *, scored: bool = True) -> Iterator[Answer]:
+    """The answers of ``query`` as library records, streamed in chunks (one query).
+
+    ``scored=False`` leaves the scores out (CSAT and CES answers are not 0–10
+    recommendation scores, so they get themes and terms but no NPS).
+    """
     rows = query.order_by("pk").values_list("comment", "score", "created_at", "pk")
     for comment, score, created_at, pk in rows.iterator(chunk_size=CHUNK):
-        yield Answer(comment, score, created_at, pk)
+        yield Answer(comment, score if scored else None, created_at, pk)
 
 
 def themes_report(survey: Survey, filters: ThemeFilters) -> ThemesReport:
-    """The report of the page: analyze_comments on the filtered answers, monthly trend."""
-    return analyze_comments(answers(responses(survey, filters)),
+    """The report of the page: analyze_comments on the filtered answers, monthly trend.
+
+    With ``scope=organisation`` it pools every survey of the same kind, as the dashboard.
+    """
+    return analyze_comments(answers(responses(survey, filters), scored=has_nps(survey)),
                             taxonomy=taxonomy_of(survey.organisation_id), period="month")
+
+
+def has_nps(survey: Survey) -> bool:
+    """Whether the survey's scores are 0–10 recommendation scores (NPS, eNPS)."""
+    return survey.kind in ("nps", "enps")
 
 
 def comments(survey: Survey, filters: ThemeFilters) -> list[Any]:

@@ -37,7 +37,7 @@ def themes(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"survey": survey, "filters": filters, "report": result,
                "query": urlencode(filters.query()), "browsing": browsing,
                "comments": report.comments(survey, filters) if browsing else [],
-               "page_size": report.PAGE_SIZE,
+               "page_size": report.PAGE_SIZE, "scored": report.has_nps(survey),
                "key_terms": [(group, result.key_terms[group]) for group in
                              ("detractor", "passive", "promoter")]}
     return render(request, "themes/themes.html", context)
