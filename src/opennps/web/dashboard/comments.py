@@ -22,7 +22,10 @@ CSV_COLUMNS = ("id", "created_at", "score", "comment", "language", "channel", "l
 
 
 def search(survey: Survey, filters: Filters, params: QueryDict) -> QuerySet[Response]:
-    """Answers passing the filters, the text search ``q`` and the tag ``tag``, newest first."""
+    """Answers passing the filters, the search ``q``, the tag ``tag`` and the theme ``theme``.
+
+    Newest first.
+    """
     answers = services.responses(survey, filters).select_related("person")
     text = params.get("q", "").strip()[:200]
     if text:
@@ -31,6 +34,9 @@ def search(survey: Survey, filters: Filters, params: QueryDict) -> QuerySet[Resp
     tag = params.get("tag", "").strip()
     if tag and TAG.match(tag):
         answers = answers.filter(tags__icontains=f'"{tag}"')
+    theme = params.get("theme", "").strip()[:64]
+    if theme:  # stored by opennps.web.themes when the comment was tagged
+        answers = answers.filter(themes__theme=theme)
     return answers.order_by("-created_at", "-pk")
 
 
