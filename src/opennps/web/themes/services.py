@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
@@ -29,7 +30,13 @@ def taxonomy_of(organisation_id: int) -> Taxonomy:
     """The parsed taxonomy of an organisation (the starter taxonomy until it saves its own)."""
     text = (ThemeTaxonomy.objects.filter(organisation_id=organisation_id)
             .values_list("text", flat=True).first())
-    return starter_taxonomy() if text is None else parse_taxonomy(text, name="taxonomy")
+    return starter_taxonomy() if text is None else _parsed(text)
+
+
+@lru_cache(maxsize=32)
+def _parsed(text: str) -> Taxonomy:
+    # Parsing the starter-sized TOML takes ~10 ms; answers arrive one by one.
+    return parse_taxonomy(text, name="taxonomy")
 
 
 @dataclass
