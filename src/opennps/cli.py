@@ -373,8 +373,8 @@ def sample_size(margin: float, promoters: float, detractors: float, confidence: 
             rows=[list(document.values())])
         if fmt == "table":
             click.echo(_("{n} answers give a margin of error of ±{margin} NPS points at "
-                         "{confidence}% confidence ({method}).").format(
-                n=result.n, margin=f"{margin:g}", confidence=f"{100 * confidence:g}",
+                         "{confidence} confidence ({method}).").format(
+                n=result.n, margin=f"{margin:g}", confidence=f"{100 * confidence:g}%",
                 method=method))
             return
         click.echo(render(table, document, fmt), nl=False)

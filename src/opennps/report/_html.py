@@ -83,11 +83,11 @@ def _headers(first: str, difference: str) -> list[str]:
 def _overall(analysis: FileAnalysis) -> str:
     b = analysis.breakdown
     r = b.overall.result
-    level = f"{100 * b.confidence_level:g}"
+    level = f"{100 * b.confidence_level:g}%"
     parts = [
-        f'<section><h2>{escape(_("Net Promoter Score"))}</h2>',
+        "<section><h2>" + escape(_("Net Promoter Score")) + "</h2>",
         f'<p class="score">{_number(r.score)}</p>',
-        "<p>" + escape(_("{level}% interval {low} to {high} ({method}), n = {n}").format(
+        "<p>" + escape(_("{level} interval {low} to {high} ({method}), n = {n}").format(
             level=level, low=_number(b.overall.ci_low), high=_number(b.overall.ci_high),
             method=b.method, n=r.n)) + "</p>",
     ]
@@ -140,7 +140,7 @@ def render_html(analysis: FileAnalysis, *, title: str | None = None,
     if b.periods:
         points = [_Point(f.key, f.result.score, f.ci_low, f.ci_high,
                          bool(f.comparison and f.comparison.significant)) for f in b.periods]
-        parts += [f'<section><h2>{escape(_("Trend"))}</h2>',
+        parts += ["<section><h2>" + escape(_("Trend")) + "</h2>",
                   trend_chart(_("NPS per period with its interval"), points, target=target),
                   _table(_("NPS per period, each tested against the period before"),
                          _headers(_("period"), _("change")), _tested_rows(b.periods),
@@ -152,7 +152,7 @@ def render_html(analysis: FileAnalysis, *, title: str | None = None,
                 b.undated).format(count=b.undated)) + "</p>")
         parts.append("</section>")
     if b.groups:
-        parts += [f'<section><h2>{escape(_("Segments"))}</h2>',
+        parts += ["<section><h2>" + escape(_("Segments")) + "</h2>",
                   _table(_("Each segment of {columns} against all other answers").format(
                       columns=", ".join(analysis.by)),
                       _headers(_("segment"), _("difference from the rest")),

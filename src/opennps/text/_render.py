@@ -151,8 +151,8 @@ def _human(result: FileThemes | ThemesReport, markdown: bool) -> str:
     title = _("Themes in {name}: {answers} answers, {commented} with a comment").format(
         name=name, answers=counts.answers, commented=counts.commented)
     out = [f"# {title}" if markdown else title]
-    languages = ", ".join(f"{code or _('undetermined')} {n}"
-                          for code, n in counts.languages.items())
+    undetermined = _("undetermined")
+    languages = ", ".join(f"{code or undetermined} {n}" for code, n in counts.languages.items())
     out += ["", _("Languages: {languages}").format(languages=languages or "—")]
     if report.nps is not None:
         out.append(_("NPS of all scored answers: {nps} (n = {n})").format(
@@ -202,9 +202,9 @@ def _human(result: FileThemes | ThemesReport, markdown: bool) -> str:
     if report.suggestions:
         lines = []
         for s in report.suggestions:
-            lines.append(_("{id}: {terms} — {size} comments ({share}% of those without a "
+            lines.append(_("{id}: {terms} — {size} comments ({share} of those without a "
                            "theme), NPS {nps}; e.g. \"{example}\"").format(
-                id=s.id, terms=", ".join(s.top_terms[:5]), size=s.size, share=_pct(s.share),
+                id=s.id, terms=", ".join(s.top_terms[:5]), size=s.size, share=f"{_pct(s.share)}%",
                 nps=_num(s.nps) or "—", example=s.examples[0] if s.examples else ""))
         lines += ["", _("To accept one, copy its entry from --format json (taxonomy_entry) "
                         "into your taxonomy file and pass it with --taxonomy.")]
