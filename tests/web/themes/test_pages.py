@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from unittest import mock
 
+from django.core.cache import cache
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -96,6 +98,7 @@ class ThemesPageTests(TestCase):
 
     def test_the_number_of_queries_does_not_grow_with_the_answers(self) -> None:
         def count() -> int:
+            cache.clear()  # compute the report both times
             with CaptureQueriesContext(connection) as queries:
                 self.assertEqual(self.client.get(self.url, {"theme": "delivery"}).status_code,
                                  200)
@@ -189,3 +192,31 @@ class TaxonomyTests(TestCase):
                                 {"toml": "[themes.Bad Id]\n"}, follow=True)
         self.assertContains(page, "The suggested theme was not added")
         self.assertFalse(ThemeTaxonomy.objects.exclude(text__contains="[themes.price]").exists())
+
+
+class ReportCacheTests(TestCase):
+    def test_the_report_is_reused_until_an_answer_or_the_taxonomy_changes(self) -> None:
+        organisation = make_organisation()
+        survey = make_survey(organisation)
+        self.client.force_login(make_user(organisation))
+        first = add_answers(survey, COMMENTS[:4])
+        url = reverse("themes:themes", args=[survey.pk])
+        with mock.patch("opennps.web.themes.report.analyze_comments",
+                        wraps=analyze_comments) as analyse:
+            self.client.get(url)
+            self.client.get(url, {"theme": "delivery"})
+            self.assertEqual(analyse.call_count, 1)
+            self.client.get(url, {"from": "2025-01-02"})
+            self.assertEqual(analyse.call_count, 2)
+            survey_request = first[0].request
+            with self.captureOnCommitCallbacks(execute=True):
+                self.client.post(reverse("surveys:follow_up", args=[survey_request.token]),
+                                 {"comment": "parking"})
+            page = self.client.get(url)
+            self.assertEqual(analyse.call_count, 3)
+            self.assertEqual(page.context["report"].counts.commented, 4)
+            ThemeTaxonomy.objects.create(organisation=organisation,
+                                         text='[themes.parking]\nen = ["parking"]\n')
+            page = self.client.get(url)
+            self.assertEqual(analyse.call_count, 4)
+            self.assertIn("parking", {t.id for t in page.context["report"].themes})

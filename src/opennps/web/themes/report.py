@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from opennps.text import Answer, ThemesReport, analyze_comments, analyze_text
 from opennps.web.surveys.models import Response, Survey
 
-from .services import taxonomy_of
+from .services import taxonomy_from, taxonomy_text
 
 CHUNK = 2000
 PAGE_SIZE = 50
 MAX_TERM = 100
+CACHE_SECONDS = 3600
 
 
 @dataclass
@@ -112,9 +116,26 @@ def themes_report(survey: Survey, filters: ThemeFilters) -> ThemesReport:
     """The report of the page: analyze_comments on the filtered answers, monthly trend.
 
     With ``scope=organisation`` it pools every survey of the same kind, as the dashboard.
+    The analysis takes seconds on large surveys, so the report is cached under a key made
+    of the language, the filters, the taxonomy and a fingerprint of the answers (count,
+    last id, last update, score sum): a new or changed answer or a taxonomy edit computes
+    it afresh.
     """
-    return analyze_comments(answers(responses(survey, filters), scored=has_nps(survey)),
-                            taxonomy=taxonomy_of(survey.organisation_id), period="month")
+    query = responses(survey, filters)
+    text = taxonomy_text(survey.organisation_id)
+    fingerprint = query.aggregate(n=Count("pk"), last=Max("pk"), updated=Max("updated_at"),
+                                  total=Sum("score"))
+    material = repr((get_language(), survey.organisation_id, survey.pk, has_nps(survey),
+                     sorted(filters.query().items()), text, sorted(fingerprint.items())))
+    key = "opennps-themes:" + hashlib.sha256(material.encode()).hexdigest()
+    cached = cache.get(key)
+    if isinstance(cached, ThemesReport):
+        return cached
+    result = analyze_comments(answers(query, scored=has_nps(survey)),
+                              taxonomy=taxonomy_from(text),
+                              period="month")
+    cache.set(key, result, CACHE_SECONDS)
+    return result
 
 
 def has_nps(survey: Survey) -> bool:

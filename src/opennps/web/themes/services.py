@@ -26,10 +26,20 @@ def taxonomy_record(organisation: Any) -> ThemeTaxonomy:
     return record
 
 
+def taxonomy_text(organisation_id: int) -> str | None:
+    """The organisation's taxonomy TOML, or None while it uses the starter taxonomy."""
+    text: str | None = (ThemeTaxonomy.objects.filter(organisation_id=organisation_id)
+                        .values_list("text", flat=True).first())
+    return text
+
+
 def taxonomy_of(organisation_id: int) -> Taxonomy:
     """The parsed taxonomy of an organisation (the starter taxonomy until it saves its own)."""
-    text = (ThemeTaxonomy.objects.filter(organisation_id=organisation_id)
-            .values_list("text", flat=True).first())
+    return taxonomy_from(taxonomy_text(organisation_id))
+
+
+def taxonomy_from(text: str | None) -> Taxonomy:
+    """The taxonomy of :func:`taxonomy_text`'s answer (None: the starter taxonomy)."""
     return starter_taxonomy() if text is None else _parsed(text)
 
 
