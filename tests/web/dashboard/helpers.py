@@ -1,4 +1,4 @@
-"""Answers in bulk for dashboard tests: two queries, whatever their number."""
+"""Answers in bulk for dashboard tests: three queries (with the roll-up), whatever their number."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from opennps.web.dashboard import rollups
 from opennps.web.surveys.models import Response, Survey, SurveyRequest
 
 
@@ -21,4 +22,4 @@ def add_answers(survey: Survey, rows: Sequence[dict[str, Any]]) -> list[Response
         fields.setdefault("channel", "link")
         answers.append(Response(organisation_id=survey.organisation_id, survey=survey,
                                 request=request, created_at=at, updated_at=at, **fields))
-    return Response.objects.bulk_create(answers)
+    return rollups.add_responses(Response.objects.bulk_create(answers))

@@ -33,3 +33,27 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey}: {self.target}"
+
+
+class DailyScoreCount(models.Model):
+    """How many answers of one survey, day, channel and language gave one score.
+
+    Kept by :mod:`opennps.web.dashboard.rollups` in the transaction that writes the answer.
+    """
+
+    survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE,
+                               related_name="daily_score_counts")
+    day = models.DateField()
+    channel = models.CharField(max_length=8)
+    language = models.CharField(max_length=8)
+    score = models.SmallIntegerField()
+    count = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "day", "channel", "language", "score"],
+                                    name="dashboard_dailyscorecount_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.day} {self.channel} {self.language} {self.score}"

@@ -2,7 +2,9 @@
 
 No statistic is computed here: every number shown comes from :mod:`opennps.core`
 (see ``figures.py``). Each function issues exactly one query, whatever the number of
-answers, so the pages' query counts are bounded.
+answers, so the pages' query counts are bounded. When the filters are only dates, channel,
+language, score group and scope, the histograms are sums of the daily roll-up
+(:mod:`.rollups`); property and extra-answer filters or dimensions read the answers.
 """
 
 from __future__ import annotations
@@ -13,19 +15,24 @@ from collections.abc import Hashable, Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.expressions import Combinable
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncWeek
+from django.utils import timezone
 
 from opennps.core import Histogram, Scale
 from opennps.engine import format_period
 from opennps.web.surveys.models import Response, Survey, SurveyRequest
 
-from .filters import Filters, start_of
+from .filters import GROUPS, Filters, start_of
+from .models import DailyScoreCount
 
 TRUNCATE = {"week": TruncWeek, "month": TruncMonth, "quarter": TruncQuarter}
 DIMENSION = re.compile(r"^(channel|language|location|(prop|answer):[\w .-]{1,64})$")
+# Read the daily roll-up where the filters allow; False reads the answers (the same numbers).
+ROLLUPS = True
+ROLLUP_DIMENSIONS = ("channel", "language")
 
 
 def responses(survey: Survey, filters: Filters, *, dates: bool = True) -> QuerySet[Response]:
@@ -39,6 +46,36 @@ def responses(survey: Survey, filters: Filters, *, dates: bool = True) -> QueryS
     return answers.filter(filters.q(dates=dates))
 
 
+def uses_rollup(filters: Filters) -> bool:
+    """Whether the roll-up holds what ``filters`` select: no property filter, and days in
+    the site's time zone (the roll-up's)."""
+    return (ROLLUPS and not filters.properties
+            and timezone.get_current_timezone_name() == timezone.get_default_timezone_name())
+
+
+def cells(survey: Survey, filters: Filters, *, dates: bool = True
+          ) -> QuerySet[DailyScoreCount]:
+    """The roll-up cells that :func:`responses` would count, with ``count`` answers each."""
+    if filters.scope == "organisation":
+        found = DailyScoreCount.objects.filter(survey__organisation_id=survey.organisation_id,
+                                               survey__kind=survey.kind)
+    else:
+        found = DailyScoreCount.objects.filter(survey=survey)
+    condition = Q(count__gt=0)
+    if dates and filters.since:
+        condition &= Q(day__gte=filters.since)
+    if dates and filters.until:
+        condition &= Q(day__lte=filters.until)
+    if filters.channel:
+        condition &= Q(channel=filters.channel)
+    if filters.language:
+        condition &= Q(language=filters.language)
+    if filters.group:
+        low, high = GROUPS[filters.group]
+        condition &= Q(score__gte=low, score__lte=high)
+    return found.filter(condition)
+
+
 def _histograms(rows: Iterable[dict[str, Any]], key: str, scale: Scale
                 ) -> dict[Hashable, Histogram]:
     counts: dict[Hashable, dict[int, int]] = defaultdict(dict)
@@ -49,7 +86,10 @@ def _histograms(rows: Iterable[dict[str, Any]], key: str, scale: Scale
 
 def histograms_by_period(survey: Survey, filters: Filters) -> dict[str, Histogram]:
     """Score histograms per period (``filters.period``), in time order: one query."""
-    rows = (responses(survey, filters)
+    rows = (cells(survey, filters).annotate(period_start=TRUNCATE[filters.period]("day"))
+            .values("period_start", "score").annotate(n=Sum("count")).order_by()
+            if uses_rollup(filters) else
+            responses(survey, filters)
             .annotate(period_start=TRUNCATE[filters.period]("created_at"))
             .values("period_start", "score").annotate(n=Count("pk")).order_by())
     by_start = _histograms(rows, "period_start", survey.scale)
@@ -68,19 +108,28 @@ def histograms_current_and_previous(survey: Survey, filters: Filters
     previous = filters.previous_range()
     if previous is None or filters.since is None or filters.until is None:
         return None
-    since = start_of(filters.since)
-    rows = (responses(survey, filters, dates=False)
-            .filter(created_at__gte=start_of(previous[0]),
-                    created_at__lt=start_of(filters.until + timedelta(days=1)))
-            .values("score")
-            .annotate(current=Count("pk", filter=Q(created_at__gte=since)),
-                      earlier=Count("pk", filter=Q(created_at__lt=since)))
-            .order_by())
+    rows: QuerySet[Any, dict[str, Any]]
+    if uses_rollup(filters):
+        rows = (cells(survey, filters, dates=False)
+                .filter(day__gte=previous[0], day__lte=filters.until)
+                .values("score")
+                .annotate(current=Sum("count", filter=Q(day__gte=filters.since)),
+                          earlier=Sum("count", filter=Q(day__lt=filters.since)))
+                .order_by())
+    else:
+        since = start_of(filters.since)
+        rows = (responses(survey, filters, dates=False)
+                .filter(created_at__gte=start_of(previous[0]),
+                        created_at__lt=start_of(filters.until + timedelta(days=1)))
+                .values("score")
+                .annotate(current=Count("pk", filter=Q(created_at__gte=since)),
+                          earlier=Count("pk", filter=Q(created_at__lt=since)))
+                .order_by())
     current: dict[int, int] = {}
     earlier: dict[int, int] = {}
     for row in rows:
-        current[row["score"]] = row["current"]
-        earlier[row["score"]] = row["earlier"]
+        current[row["score"]] = row["current"] or 0
+        earlier[row["score"]] = row["earlier"] or 0
     return (Histogram.from_counts(current, survey.scale),
             Histogram.from_counts(earlier, survey.scale))
 
@@ -96,7 +145,10 @@ def dimension_expression(dimension: str) -> Combinable:
 def histograms_by(survey: Survey, filters: Filters, dimension: str
                   ) -> dict[tuple[object, ...], Histogram]:
     """Score histograms per value of ``dimension``: one query."""
-    rows = (responses(survey, filters).annotate(segment=dimension_expression(dimension))
+    rows = (cells(survey, filters).annotate(segment=F(dimension))
+            .values("segment", "score").annotate(n=Sum("count")).order_by()
+            if dimension in ROLLUP_DIMENSIONS and uses_rollup(filters) else
+            responses(survey, filters).annotate(segment=dimension_expression(dimension))
             .values("segment", "score").annotate(n=Count("pk")).order_by())
     return {(key,): h for key, h in _histograms(rows, "segment", survey.scale).items()}
 

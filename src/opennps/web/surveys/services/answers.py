@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from opennps.core import Segment
 from opennps.errors import InvalidScoreError
+from opennps.web.dashboard import rollups
 from opennps.web.themes.services import tag_after_commit
 
 from ..models import Channel, Response, Status, Survey, SurveyRequest
@@ -108,7 +109,7 @@ def record_score(
         created_at=now,
         updated_at=now,
     )
-    response.pk = _upsert(response)
+    response.pk = rollups.record_upsert(response, _upsert)
     return response
 
 
@@ -151,7 +152,8 @@ def record_follow_up(
     ensure_open(survey_request.survey)
     response = (
         Response.objects.select_for_update().filter(request=survey_request)
-        .only("pk", "score", "answers").first()
+        .only("pk", "score", "answers", "survey_id", "created_at", "channel", "language")
+        .first()
     )
     if response is None:
         raise NoScoreYetError
@@ -159,6 +161,8 @@ def record_follow_up(
     Response.objects.filter(pk=response.pk).update(
         comment=comment, answers=merged, language=language, updated_at=timezone.now()
     )
+    old = rollups.cell_of(response)
+    rollups.record_change(old, old._replace(language=language))
     tag_after_commit([response.pk])
     return response.score
 

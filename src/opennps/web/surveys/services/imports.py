@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opennps.web.conf import opennps_settings
+from opennps.web.dashboard import rollups
 from opennps.web.themes.services import tag_untagged_after_commit
 
 from ..models import Channel, Response, Survey, SurveyRequest
@@ -160,11 +161,11 @@ def _store(survey: Survey, rows: list[dict[str, Any]], language: str) -> int:
         requests = SurveyRequest.objects.bulk_create([
             SurveyRequest(survey=survey, channel=Channel.IMPORT, properties=row["properties"],
                           language=language) for row in chunk])
-        Response.objects.bulk_create([
+        rollups.add_responses(Response.objects.bulk_create([
             Response(organisation_id=survey.organisation_id, survey=survey, request=req,
                      score=row["score"], comment=row["comment"], language=language,
                      channel=Channel.IMPORT, person_properties=row["properties"],
                      external_id=row["external_id"], created_at=_aware(row["answered_at"]),
                      updated_at=now)
-            for req, row in zip(requests, chunk, strict=True)])
+            for req, row in zip(requests, chunk, strict=True)]))
     return len(rows)

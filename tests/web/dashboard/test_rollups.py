@@ -1,0 +1,207 @@
+"""The daily roll-up always equals a GROUP BY of the answers, and the dashboard shows the
+same figures from either."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, connections
+from django.test import TestCase, TransactionTestCase, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from opennps.web.dashboard import pages, rollups, services
+from opennps.web.dashboard.filters import Filters
+from opennps.web.dashboard.models import DailyScoreCount
+from opennps.web.surveys.models import Response, Survey, SurveyRequest
+from opennps.web.surveys.services import answers
+from opennps.web.surveys.services.imports import import_responses
+
+from ..conftest import require_postgres
+from ..factories import make_organisation, make_request, make_survey
+from .helpers import add_answers
+
+# 22:30 UTC is already the next day in Helsinki: the roll-up must use the site's days.
+LATE = datetime(2025, 3, 10, 22, 30, tzinfo=UTC)
+
+
+def raw_cells(survey: Survey) -> Counter[tuple[Any, ...]]:
+    """The answers counted per (day in the site's zone, channel, language, score), in Python."""
+    zone = timezone.get_default_timezone()
+    return Counter((r.created_at.astimezone(zone).date(), r.channel, r.language, r.score)
+                   for r in Response.objects.filter(survey=survey))
+
+
+def rollup_cells(survey: Survey) -> Counter[tuple[Any, ...]]:
+    return Counter({(c.day, c.channel, c.language, c.score): c.count
+                    for c in DailyScoreCount.objects.filter(survey=survey) if c.count})
+
+
+def _set_created(request: SurveyRequest, at: datetime) -> None:
+    """Move an answer in time the way a rebuild would see it, keeping the roll-up right."""
+    response = Response.objects.get(request=request)
+    old = rollups.cell_of(response)
+    Response.objects.filter(pk=response.pk).update(created_at=at)
+    response.created_at = at
+    rollups.record_change(old, rollups.cell_of(response))
+
+
+@override_settings(TIME_ZONE="Europe/Helsinki")
+class MaintenanceTests(TestCase):
+    def setUp(self) -> None:
+        self.survey = make_survey(open_link="anonymous")
+
+    def assert_rollup_matches(self) -> None:
+        self.assertEqual(rollup_cells(self.survey), raw_cells(self.survey))
+        self.assertTrue(raw_cells(self.survey))
+
+    def test_new_answers_are_counted_in_their_cell(self) -> None:
+        for score in (0, 9, 9, 10):
+            answers.record_score(make_request(self.survey, channel="email"), score,
+                                 language="pl")
+        answers.answer_anonymously(self.survey, 7, channel="web", language="fi")
+        self.assert_rollup_matches()
+        today = timezone.localdate()
+        self.assertEqual(DailyScoreCount.objects.get(survey=self.survey, day=today,
+                                                     channel="email", score=9).count, 2)
+
+    def test_answering_again_moves_the_answer_to_its_new_cell(self) -> None:
+        request = make_request(self.survey, channel="email")
+        answers.record_score(request, 3, language="en")
+        answers.record_score(request, 10, language="pl")
+        answers.record_score(request, 10, language="pl")
+        self.assert_rollup_matches()
+        self.assertEqual(sum(c.count for c in DailyScoreCount.objects.all()), 1)
+        self.assertEqual(DailyScoreCount.objects.get(score=3).count, 0)
+
+    def test_a_follow_up_in_another_language_moves_the_answer(self) -> None:
+        request = make_request(self.survey)
+        answers.record_score(request, 6, language="en")
+        answers.record_follow_up(request, comment="Slow", answers={}, language="sv")
+        self.assert_rollup_matches()
+        self.assertEqual(DailyScoreCount.objects.get(count=1).language, "sv")
+
+    def test_answers_after_midnight_in_the_site_zone_count_on_the_next_day(self) -> None:
+        request = make_request(self.survey)
+        answers.record_score(request, 8, language="en")
+        _set_created(request, LATE)
+        self.assert_rollup_matches()
+        self.assertEqual(DailyScoreCount.objects.get(count=1).day, date(2025, 3, 11))
+
+    def test_an_import_adds_its_rows(self) -> None:
+        text = "id,date,score\n1,2025-01-31,9\n2,2025-01-31,9\n3,2025-02-01,3\n"
+        folder = Path(self.enterContext(__import__("tempfile").TemporaryDirectory()))
+        (folder / "answers.csv").write_text(text, encoding="utf-8")
+        report = import_responses(self.survey, folder / "answers.csv", language="lt")
+        self.assertEqual(report.created, 3)
+        answers.record_score(make_request(self.survey), 5, language="en")
+        self.assert_rollup_matches()
+        self.assertEqual(DailyScoreCount.objects.get(score=9, channel="import").count, 2)
+
+    def test_rebuild_recounts_and_a_dry_run_writes_nothing(self) -> None:
+        add_answers(self.survey, [{"score": i % 11, "at": LATE + timedelta(hours=i)}
+                                  for i in range(60)])
+        other = make_survey(self.survey.organisation)
+        add_answers(other, [{"score": 4, "at": LATE}])
+        DailyScoreCount.objects.filter(survey=self.survey).update(count=99)
+        out = StringIO()
+        call_command("rebuild_rollups", "--survey", str(self.survey.pk), "--dry-run",
+                     stdout=out)
+        self.assertEqual(DailyScoreCount.objects.filter(survey=self.survey).first().count, 99)
+        self.assertIn(str(len(raw_cells(self.survey))), out.getvalue())
+        call_command("rebuild_rollups", "--survey", str(self.survey.pk), stdout=StringIO())
+        self.assert_rollup_matches()
+        self.assertEqual(rollup_cells(other), raw_cells(other))
+
+
+def _figures(survey: Survey, filters: Filters) -> dict[str, Any]:
+    return {"periods": services.histograms_by_period(survey, filters),
+            "pair": services.histograms_current_and_previous(survey, filters),
+            "channel": services.histograms_by(survey, filters, "channel"),
+            "language": services.histograms_by(survey, filters, "language"),
+            "overview": pages.overview(survey, filters)["headline"]}
+
+
+@override_settings(TIME_ZONE="Europe/Helsinki")
+class SameFiguresTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        organisation = make_organisation()
+        cls.survey = make_survey(organisation)
+        sibling = make_survey(organisation)
+        rows = [{"score": (i * 7) % 11, "at": LATE - timedelta(hours=5 * i),
+                 "channel": ("email", "web", "kiosk")[i % 3], "language": ("en", "pl")[i % 2],
+                 "person_properties": {"plan": ("basic", "pro")[i % 2]}} for i in range(400)]
+        add_answers(cls.survey, rows)
+        add_answers(sibling, rows[::3])
+
+    def test_every_filter_gives_the_same_figures_from_the_rollup_and_the_answers(self) -> None:
+        cases = [Filters(), Filters(period="week"), Filters(period="quarter"),
+                 Filters(since=date(2025, 2, 20), until=date(2025, 3, 11)),
+                 Filters(since=date(2025, 3, 1), until=date(2025, 3, 11), channel="web",
+                         language="pl"),
+                 Filters(group="detractor", period="week"),
+                 Filters(scope="organisation", since=date(2025, 2, 1),
+                         until=date(2025, 3, 1))]
+        for filters in cases:
+            with self.subTest(filters=filters):
+                self.assertTrue(services.uses_rollup(filters))
+                from_rollup = _figures(self.survey, filters)
+                with pytest.MonkeyPatch.context() as patch:
+                    patch.setattr(services, "ROLLUPS", False)
+                    self.assertFalse(services.uses_rollup(filters))
+                    from_answers = _figures(self.survey, filters)
+                self.assertEqual(from_rollup, from_answers)
+                self.assertTrue(from_rollup["overview"]["n"])
+
+    def test_property_filters_read_the_answers(self) -> None:
+        filters = Filters(properties={"plan": "pro"})
+        self.assertFalse(services.uses_rollup(filters))
+        with CaptureQueriesContext(connection) as queries:
+            services.histograms_by_period(self.survey, filters)
+        self.assertIn("surveys_response", queries[0]["sql"])
+        self.assertEqual(pages.overview(self.survey, filters)["headline"]["n"], 200)
+
+    def test_the_rollup_is_read_when_it_can_be(self) -> None:
+        with CaptureQueriesContext(connection) as queries:
+            pages.overview(self.survey, Filters(since=date(2025, 1, 1), until=date(2025, 3, 31)))
+        self.assertEqual(len(queries), 3)
+        self.assertTrue(all("dashboard_dailyscorecount" in q["sql"]
+                            and "surveys_response" not in q["sql"] for q in queries[:1]))
+
+
+class ConcurrentAnswerTests(TransactionTestCase):
+    def test_concurrent_answers_and_re_answers_are_each_counted_once(self) -> None:
+        require_postgres()
+        survey = make_survey(open_link="anonymous")
+        shared = [make_request(survey, channel="email") for _ in range(4)]
+        barrier = threading.Barrier(8)
+        errors: list[BaseException] = []
+
+        def answer(index: int) -> None:
+            try:
+                barrier.wait()
+                for round_ in range(5):
+                    request = shared[(index + round_) % len(shared)]
+                    answers.record_score(request, (index + round_) % 11, language="en")
+                    answers.answer_anonymously(survey, 9, channel="web", language="en")
+            except BaseException as error:  # noqa: BLE001 - reported by the main thread
+                errors.append(error)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=answer, args=(i,)) for i in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(errors, [])
+        self.assertEqual(Response.objects.filter(survey=survey).count(), 4 + 8 * 5)
+        self.assertEqual(rollup_cells(survey), raw_cells(survey))
