@@ -6,10 +6,13 @@ created if missing; ``--database-url`` to change) with one survey of ``--rows`` 
 (the data are kept between runs and reused when the count matches). Then, in one process:
 
 - ``overview``: the whole ``GET /surveys/<pk>/dashboard/`` through Django's test client
-  (middleware, session, the histogram queries, the statistics, the template);
-- ``segments``: ``GET .../dashboard/segments/?by=prop:region`` the same way;
+  (middleware, session, the histogram queries, the statistics, the template), reading the
+  daily roll-up; ``overview-raw`` the same with the roll-up switched off (GROUP BY answers);
+- ``seg-chan``/``seg-chan-raw``: ``GET .../dashboard/segments/?by=channel`` both ways;
+- ``segments``: ``GET .../dashboard/segments/?by=prop:region`` (a property: always raw);
 - ``raw-sql``: the hand-written histogram query the overview needs
-  (``date_trunc('month') × score → count``) through the same connection, no Django ORM.
+  (``date_trunc('month') × score → count``) through the same connection, no Django ORM;
+  ``rollup-sql`` the same query on the roll-up table.
 
 Each runs once to warm up and then ``--repeat`` times (default 10) in turn; the table shows
 the median, min and max milliseconds. Target: ≤ 300 ms per page on the 2-core machine.
@@ -49,6 +52,10 @@ SELECT %(organisation)s, %(survey)s, r.id,
        '[]'::jsonb, '', '', '', r.created_at, r.created_at
 FROM surveys_surveyrequest AS r WHERE r.survey_id = %(survey)s;
 ANALYZE surveys_surveyrequest; ANALYZE surveys_response;
+"""
+ROLLUP = """
+SELECT date_trunc('month', day) AS period, score, sum(count)
+FROM dashboard_dailyscorecount WHERE survey_id = %s AND count > 0 GROUP BY 1, 2
 """
 RAW = """
 SELECT date_trunc('month', created_at) AS period, score, count(*)
@@ -95,6 +102,17 @@ def prepare(rows: int) -> tuple[object, object]:
             cursor.execute(FILL, {"survey": survey.pk, "organisation": organisation.pk,
                                   "rows": rows})
         print(f"filled {rows:,} answers in {time.perf_counter() - started:.1f} s",
+              file=sys.stderr)
+    from django.db.models import Sum
+
+    from opennps.web.dashboard.models import DailyScoreCount
+    from opennps.web.dashboard.rollups import rebuild
+
+    counted = DailyScoreCount.objects.filter(survey=survey).aggregate(n=Sum("count"))["n"]
+    if counted != rows:  # filled by SQL above, or by a version without roll-ups
+        started = time.perf_counter()
+        cells = rebuild([survey.pk])
+        print(f"rebuilt {cells:,} roll-up cells in {time.perf_counter() - started:.1f} s",
               file=sys.stderr)
     from django.contrib.auth import get_user_model
 
@@ -146,20 +164,37 @@ def main() -> None:
             return page
         return run
 
-    def raw() -> object:
-        with connection.cursor() as cursor:
-            cursor.execute(RAW, [survey.pk])  # type: ignore[attr-defined]
-            return cursor.fetchall()
+    from opennps.web.dashboard import services
+
+    def without_rollup(run: Callable[[], object]) -> Callable[[], object]:
+        def wrapped() -> object:
+            services.ROLLUPS = False
+            try:
+                return run()
+            finally:
+                services.ROLLUPS = True
+        return wrapped
+
+    def sql(query: str) -> Callable[[], object]:
+        def run() -> object:
+            with connection.cursor() as cursor:
+                cursor.execute(query, [survey.pk])  # type: ignore[attr-defined]
+                return cursor.fetchall()
+        return run
 
     contenders = {"overview": get(overview, {}),
-                  "segments": get(segments, {"by": "prop:region"}), "raw-sql": raw}
+                  "overview-raw": without_rollup(get(overview, {})),
+                  "seg-chan": get(segments, {"by": "channel"}),
+                  "seg-chan-raw": without_rollup(get(segments, {"by": "channel"})),
+                  "segments": get(segments, {"by": "prop:region"}),
+                  "raw-sql": sql(RAW), "rollup-sql": sql(ROLLUP)}
     results = {name: timed(run, args.repeat) for name, run in contenders.items()}
     print(f"{args.rows:,} answers, PostgreSQL, median of {args.repeat} warm runs (ms)")
-    print(f"{'contender':<10} {'median':>8} {'min':>8} {'max':>8}  target")
+    print(f"{'contender':<13} {'median':>8} {'min':>8} {'max':>8}  target")
     for name, times in results.items():
-        target = "" if name == "raw-sql" else (
+        target = "" if name.endswith("-sql") else (
             "ok" if statistics.median(times) <= TARGET_MS else f"over {TARGET_MS:.0f}")
-        print(f"{name:<10} {statistics.median(times):8.1f} {min(times):8.1f} "
+        print(f"{name:<13} {statistics.median(times):8.1f} {min(times):8.1f} "
               f"{max(times):8.1f}  {target}")
 
 
