@@ -91,18 +91,22 @@ def record_upsert(response: Response, write: Callable[[Response], int]) -> int:
     and move the answer's cell, in one transaction; return the response's id.
 
     The request row is locked first, so two concurrent answers to one request are
-    counted once and the second moves the first's cell.
+    counted once and the second moves the first's cell. The response is read by a second
+    statement on purpose: under READ COMMITTED that one sees the answer committed while it
+    waited for the lock, whereas a join in the locking statement would read the old one.
     """
     with transaction.atomic():
         list(SurveyRequest.objects.select_for_update().filter(pk=response.request_id)
              .values_list("pk"))
-        before = (Response.objects.filter(request_id=response.request_id)
-                  .only("survey_id", "created_at", "channel", "language", "score").first())
+        # No ORDER BY (``first()`` would add one, and PostgreSQL may then walk the primary key).
+        before = list(Response.objects.filter(request_id=response.request_id)
+                      .values_list("created_at", "channel", "language", "score")[:1])
         pk = write(response)
-        if before is None:
+        if not before:
             record_change(None, cell_of(response))
         else:
-            old = cell_of(before)
+            created_at, channel, language, score = before[0]
+            old = Cell(response.survey_id, day_of(created_at), channel, language, score)
             record_change(old, old._replace(score=response.score, language=response.language))
         return pk
 
