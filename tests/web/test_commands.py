@@ -67,6 +67,24 @@ def test_demo_survey_is_loaded_once_with_realistic_answers() -> None:
     assert len(set(Response.objects.values_list("language", flat=True))) == 6
 
 
+@pytest.mark.django_db
+def test_demo_answers_are_in_the_rollup_and_tagged() -> None:
+    from django.db.models import Count, Sum
+
+    from opennps.web.dashboard.models import DailyScoreCount
+    from opennps.web.themes.models import ResponseText, ResponseTheme
+
+    _server.first_run()
+    _server.load_demo(rows=300)
+    by_score = dict(Response.objects.values_list("score").annotate(n=Count("pk")))
+    rolled = dict(DailyScoreCount.objects.values_list("score").annotate(n=Sum("count")))
+    assert rolled == by_score
+    assert ResponseText.objects.count() == 300
+    commented = Response.objects.exclude(comment="").count()
+    assert commented > 0
+    assert ResponseTheme.objects.values("response").distinct().count() > commented // 2
+
+
 @pytest.fixture()
 def configured(monkeypatch: pytest.MonkeyPatch) -> None:
     # The commands set Django up and migrate; inside the tests that is already done.

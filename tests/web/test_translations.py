@@ -17,7 +17,8 @@ from opennps.web._catalogues import project_ignores
 
 WEB = Path(opennps.web.__file__).parent
 LANGUAGES = ("en", "pl", "ru", "fi", "lt", "sv")
-CATALOGUES = [WEB / "locale", WEB / "accounts" / "locale", WEB / "surveys" / "locale"]
+CATALOGUES = [WEB / "locale", *(WEB / app / "locale" for app in ("accounts", "dashboard",
+                                                             "surveys", "themes"))]
 CASES = [(folder, code) for folder in CATALOGUES for code in LANGUAGES]
 
 

@@ -3,8 +3,8 @@
     python -m opennps.web._catalogues update    # xgettext (Debian "gettext") → every .po
     python -m opennps.web._catalogues compile   # every .po → .mo, with Babel (pure Python)
 
-Three catalogues: ``web/locale`` (project templates and the CLI commands),
-``accounts/locale`` and ``surveys/locale``; six languages each.
+One catalogue for ``web/locale`` (project templates and the CLI commands) and one per
+app (accounts, dashboard, surveys, themes); six languages each.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 WEB = Path(__file__).resolve().parent
 LANGUAGES = ("en", "pl", "ru", "fi", "lt", "sv")
-APPS = ("accounts", "surveys")
+APPS = ("accounts", "dashboard", "surveys", "themes")
 
 
 def project_ignores() -> list[str]:

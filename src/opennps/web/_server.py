@@ -38,7 +38,9 @@ def load_demo(rows: int = 2000, seed: int = 2026) -> int:
 
     from opennps.demo import generate_demo_rows
 
+    from .dashboard import rollups
     from .surveys.models import Channel, Response, Survey, SurveyRequest
+    from .themes.services import tag_responses
 
     organisation = Organisation.objects.order_by("pk").first()
     if organisation is None:
@@ -54,7 +56,7 @@ def load_demo(rows: int = 2000, seed: int = 2026) -> int:
                       else Channel.LINK, language=str(row["language"]),
                       properties={"region": row["region"], "plan": row["plan"]})
         for row in demo])
-    Response.objects.bulk_create([
+    responses = Response.objects.bulk_create([
         Response(organisation=organisation, survey=survey, request=request,
                  score=int(row["score"]), comment=str(row["comment"]),
                  language=str(row["language"]), channel=request.channel,
@@ -62,6 +64,10 @@ def load_demo(rows: int = 2000, seed: int = 2026) -> int:
                  created_at=_moment(str(row["answered_at"]), UTC, datetime),
                  updated_at=_moment(str(row["answered_at"]), UTC, datetime))
         for request, row in zip(requests, demo, strict=True)])
+    # A bulk insert bypasses the answer services: count the answers in the dashboard's
+    # daily roll-up and tag their comments, as recording them one by one would.
+    rollups.add_responses(responses)
+    tag_responses(responses)
     return len(demo)
 
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Person, Question, Response, Survey, SurveyText
 
@@ -31,3 +32,14 @@ class ResponseAdmin(admin.ModelAdmin):
     list_display = ["survey", "score", "channel", "language", "created_at"]
     list_filter = ["channel", "language"]
     raw_id_fields = ["request", "person"]
+
+    # Answers change only through the answer services, which keep the dashboard's daily
+    # roll-up and the themes in step: the admin shows them, read-only.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
