@@ -134,6 +134,7 @@ async def load(port: int, duration: float, connections: int, tokens: list[str] |
     csrf = secrets.token_hex(16)  # an unmasked 32-character CSRF secret, as cookie and field
     deadline = time.perf_counter() + duration
     ok, failed, latencies = 0, 0, []
+    errors: dict[str, int] = {}
     queue = iter(tokens or [])
 
     async def worker() -> None:
@@ -148,7 +149,13 @@ async def load(port: int, duration: float, connections: int, tokens: list[str] |
                     return
                 raw = answer_request(token, csrf, secrets.randbelow(11))
             started = time.perf_counter()
-            status = await client.request(raw)
+            try:
+                status = await asyncio.wait_for(client.request(raw), timeout=30)
+            except (TimeoutError, ConnectionError, asyncio.IncompleteReadError) as error:
+                errors[type(error).__name__] = errors.get(type(error).__name__, 0) + 1
+                client = Client(port)
+                failed += 1
+                continue
             latencies.append(time.perf_counter() - started)
             if 200 <= status < 300:
                 ok += 1
@@ -156,7 +163,26 @@ async def load(port: int, duration: float, connections: int, tokens: list[str] |
                 failed += 1
 
     await asyncio.gather(*(worker() for _ in range(connections)))
+    if errors:
+        print(f"client errors: {errors}", file=sys.stderr)
     return ok, failed, latencies
+
+
+def server_cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of a process and its children that are alive (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, parent = int(entry.name), int(fields[1])
+        if pid == root or parent == root:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -172,6 +198,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32, help="concurrent clients")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker")
+    parser.add_argument("--server", choices=("gunicorn", "waitress"), default="gunicorn",
+                        help="gunicorn through `opennps serve`, or waitress (one process, "
+                             "--threads threads) for comparison")
     parser.add_argument("--max-answers", type=int, default=120_000,
                         help="survey requests to create (upper bound on answers sent)")
     options = parser.parse_args()
@@ -181,10 +210,18 @@ def main() -> None:
     tokens, survey_id = prepare(url, data_dir, options.max_answers)
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "opennps", "serve", "--port", str(port), "--data-dir",
-         str(data_dir), "--workers", str(options.workers), "--threads", str(options.threads)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    if options.server == "gunicorn":
+        command = [sys.executable, "-m", "opennps", "serve", "--port", str(port), "--data-dir",
+                   str(data_dir), "--workers", str(options.workers), "--threads",
+                   str(options.threads)]
+    else:  # static files were collected by prepare(); the environment is the same
+        from django.core.management import call_command
+
+        call_command("collectstatic", interactive=False, verbosity=0)
+        command = [sys.executable, "-m", "waitress", "--listen", f"127.0.0.1:{port}",
+                   "--threads", str(options.threads), "opennps.web.wsgi:application"]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, cwd=ROOT)
     try:
         for _ in range(200):
             try:
@@ -194,23 +231,29 @@ def main() -> None:
                 time.sleep(0.1)
         asyncio.run(load(port, 3, options.connections, None))  # warm up the workers
         base_ok, _f, base_lat = asyncio.run(load(port, 10, options.connections, None))
+        cpu_before, client_before = server_cpu_seconds(server.pid), time.process_time()
         ok, failed, latencies = asyncio.run(
             load(port, options.duration, options.connections, tokens))
+        server_cpu = server_cpu_seconds(server.pid) - cpu_before
+        client_cpu = time.process_time() - client_before
         count = stored(survey_id)
     finally:
         server.terminate()
         server.wait(timeout=30)
     rate = ok / options.duration
     base_rate = base_ok / 10
-    print(f"server: opennps serve (gunicorn), workers={options.workers} "
-          f"threads={options.threads}, PostgreSQL; {options.connections} keep-alive clients; "
-          f"{os.cpu_count()} CPU cores")
+    workers = options.workers if options.server == "gunicorn" else 1
+    print(f"server: {options.server}, workers={workers} threads={options.threads}, "
+          f"PostgreSQL; {options.connections} keep-alive clients; {os.cpu_count()} CPU cores")
     print(f"baseline static file: {base_rate:,.0f} req/s, p99 "
           f"{percentile(base_lat, 0.99) * 1000:.1f} ms")
     print(f"answers: {rate:,.0f}/s over {options.duration:.0f} s "
           f"({ok} 2xx, {failed} other), p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
           f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, max {max(latencies) * 1000:.0f} ms")
     print(f"ratio answers/static: {rate / base_rate:.2f}")
+    print(f"CPU per answer: server {server_cpu / max(ok, 1) * 1000:.2f} ms, load generator "
+          f"{client_cpu / max(ok, 1) * 1000:.2f} ms (PostgreSQL not counted); load average "
+          f"{os.getloadavg()[0]:.1f} at the end")
     print(f"stored responses: {count} (2xx replies: {ok}) -> "
           f"{'EQUAL' if count == ok else 'MISMATCH'}")
     target = rate >= 500 and percentile(latencies, 0.99) <= 0.2 and count == ok

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from tests.web.factories import make_request, make_survey
 
 from opennps.web.surveys.models import Response
 
-from tests.web.factories import make_request, make_survey
 from .conftest import PHONE
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]

@@ -49,7 +49,9 @@ def parse_database_url(url: str) -> dict[str, Any]:
             "PORT": str(parts.port or ""),
             "OPTIONS": options,
             "CONN_MAX_AGE": 600,
-            "CONN_HEALTH_CHECKS": True,
+            # No ping before each request (a round trip per answer); after a database restart
+            # the first request of each worker thread fails once and reconnects.
+            "CONN_HEALTH_CHECKS": False,
         }
     raise ImproperlyConfigured(
         f"DATABASE_URL has the scheme {parts.scheme!r}; expected postgres://user@host/name "

@@ -98,7 +98,7 @@ def _fail(message: str) -> None:
         help=gettext_noop("Also load a demo survey with realistic answers (once)."))
 @option("--workers", type=click.IntRange(min=1), envvar="OPENNPS_WORKERS",
         help=gettext_noop("Worker processes (default: OPENNPS_WORKERS, else 2 per CPU core)."))
-@option("--threads", type=click.IntRange(min=1), envvar="OPENNPS_THREADS", default=1,
+@option("--threads", type=click.IntRange(min=1), envvar="OPENNPS_THREADS", default=4,
         show_default=True, help=gettext_noop("Threads per worker process."))
 def serve(host: str, port: int, data_dir: Path | None, demo: bool, workers: int | None,
           threads: int) -> None:
