@@ -65,7 +65,8 @@ def test_system_checks_report_bad_options_with_ids() -> None:
 
 
 def test_deploy_checks_pass_behind_https(tmp_path: object) -> None:
-    clean = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    clean = {k: v for k, v in os.environ.items()
+             if k not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     done = subprocess.run(
         [sys.executable, "-m", "opennps.web", "check", "--deploy", "--fail-level", "WARNING"],
         env={**clean, "DJANGO_SETTINGS_MODULE": "opennps.web.settings.prod",
