@@ -48,6 +48,15 @@ def test_every_message_is_translated(folder: Path, code: str) -> None:
 
 @pytest.mark.parametrize(("folder", "code"), CASES,
                          ids=[f"{f.parent.name}-{c}" for f, c in CASES])
+def test_translations_keep_the_placeholders(folder: Path, code: str) -> None:
+    with (folder / code / "LC_MESSAGES" / "django.po").open("rb") as source:
+        catalogue = read_po(source, locale=code)
+    problems = [(m.id, [str(e) for e in errors]) for m, errors in catalogue.check()]
+    assert problems == []
+
+
+@pytest.mark.parametrize(("folder", "code"), CASES,
+                         ids=[f"{f.parent.name}-{c}" for f, c in CASES])
 def test_compiled_catalogue_matches_the_po_file(folder: Path, code: str) -> None:
     po = folder / code / "LC_MESSAGES" / "django.po"
     assert _messages(po.with_suffix(".mo"), code) == _messages(po, code), (

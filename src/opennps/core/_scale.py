@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import enum
+import math
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from opennps._i18n import gettext as _
 from opennps.errors import InvalidScoreError
+
+_INTEGRAL_TEXT = re.compile(r"\+?([0-9]+)(?:\.0*)?")
 
 __all__ = ["CES_SCALE", "CSAT_SCALE", "ENPS_SCALE", "NPS_SCALE", "SCALES", "Scale", "Segment",
            "classify"]
@@ -50,6 +55,37 @@ class Scale:
     def is_recommend(self) -> bool:
         """True for 0–10 scales (NPS, eNPS), where promoters/passives/detractors apply."""
         return self.low == 0 and self.high == 10
+
+    def parse(self, raw: object) -> int | None:
+        """Read ``raw`` as a point of the scale, or ``None`` when it is not one.
+
+        The one rule for raw values from files and queries: integers, integral floats and
+        decimals, and text holding an integer (surrounding spaces and a ``.0`` tail
+        allowed) are read; fractions, words, values off the scale, booleans, ``None`` and
+        ``""`` are not scores.
+
+        Examples
+        --------
+        >>> [NPS_SCALE.parse(v) for v in (9, " 9 ", "9.0", 9.0)]
+        [9, 9, 9, 9]
+        >>> [NPS_SCALE.parse(v) for v in ("9.5", "ten", "11", "-1", "", None, True)]
+        [None, None, None, None, None, None, None]
+        """
+        value: int | None = None
+        if raw is None or isinstance(raw, bool):
+            return None
+        if isinstance(raw, int):
+            value = raw
+        elif isinstance(raw, float):
+            value = int(raw) if math.isfinite(raw) and raw.is_integer() else None
+        elif isinstance(raw, Decimal):
+            value = int(raw) if raw.is_finite() and raw == raw.to_integral_value() else None
+        elif isinstance(raw, str):
+            match = _INTEGRAL_TEXT.fullmatch(raw.strip())
+            value = int(match.group(1)) if match else None
+        if value is None or not self.low <= value <= self.high:
+            return None
+        return value
 
     def validate(self, score: object, *, where: str = "") -> int:
         """Return ``score`` as an int, or raise InvalidScoreError naming the scale.

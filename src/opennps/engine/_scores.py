@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import math
-import re
-from decimal import Decimal
-
 from opennps.core import Scale
 
 __all__ = ["score_point"]
-
-_INTEGRAL_TEXT = re.compile(r"\+?([0-9]+)(?:\.0*)?")
-
 
 def score_point(raw: object, scale: Scale) -> int | None:
     """Return ``raw`` as an integer point of ``scale``, or ``None`` when it is not one.
@@ -30,18 +23,4 @@ def score_point(raw: object, scale: Scale) -> int | None:
     >>> [score_point(v, NPS_SCALE) for v in ("9.5", "ten", "11", "-1", "", None, True)]
     [None, None, None, None, None, None, None]
     """
-    value: int | None = None
-    if isinstance(raw, bool) or raw is None:
-        return None
-    if isinstance(raw, int):
-        value = raw
-    elif isinstance(raw, float):
-        value = int(raw) if math.isfinite(raw) and raw.is_integer() else None
-    elif isinstance(raw, Decimal):
-        value = int(raw) if raw.is_finite() and raw == raw.to_integral_value() else None
-    elif isinstance(raw, str):
-        match = _INTEGRAL_TEXT.fullmatch(raw.strip())
-        value = int(match.group(1)) if match else None
-    if value is None or not scale.low <= value <= scale.high:
-        return None
-    return value
+    return scale.parse(raw)

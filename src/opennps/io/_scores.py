@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import math
-import re
-from decimal import Decimal
-
 from opennps._i18n import gettext as _
 from opennps.core import Scale
 
 __all__ = ["describe_date_error", "describe_score_error", "is_missing", "parse_score"]
 
 # An integer, optionally signed "+", optionally followed by a decimal point and zeros ("9.0").
-_INTEGRAL_TEXT = re.compile(r"\+?([0-9]+)(?:\.0*)?")
-
-
 def is_missing(raw: object) -> bool:
     """Return True for ``None`` and for text that is empty once stripped of spaces.
 
@@ -53,21 +46,7 @@ def parse_score(raw: object, scale: Scale) -> int | None:
     >>> [parse_score(v, NPS_SCALE) for v in ("9.5", "ten", "11", "-1", "", None, True)]
     [None, None, None, None, None, None, None]
     """
-    value: int | None = None
-    if raw is None or isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        value = raw
-    elif isinstance(raw, float):
-        value = int(raw) if math.isfinite(raw) and raw.is_integer() else None
-    elif isinstance(raw, Decimal):
-        value = int(raw) if raw.is_finite() and raw == raw.to_integral_value() else None
-    elif isinstance(raw, str):
-        match = _INTEGRAL_TEXT.fullmatch(raw.strip())
-        value = int(match.group(1)) if match else None
-    if value is None or not scale.low <= value <= scale.high:
-        return None
-    return value
+    return scale.parse(raw)
 
 
 def _got(value: object) -> str:

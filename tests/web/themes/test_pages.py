@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from unittest import mock
 
+import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test import TestCase
@@ -220,3 +221,15 @@ class ReportCacheTests(TestCase):
             page = self.client.get(url)
             self.assertEqual(analyse.call_count, 4)
             self.assertIn("parking", {t.id for t in page.context["report"].themes})
+
+
+@pytest.mark.django_db
+def test_the_themes_page_speaks_polish(client) -> None:  # type: ignore[no-untyped-def]
+    organisation = make_organisation()
+    client.force_login(make_user(organisation))
+    survey = make_survey(organisation)
+    page = client.get(reverse("themes:themes", args=[survey.pk]), {"from": "wczoraj"},
+                      HTTP_ACCEPT_LANGUAGE="pl")
+    text = page.content.decode()
+    assert "Częściej mówią krytycy" in text
+    assert "Pominięto datę from=wczoraj" in text
