@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -66,6 +69,31 @@ def test_pdf_report_has_pages(answers: Path, tmp_path: Path) -> None:
     html = render_html(analyze_file(answers, period="month"))
     assert len(HTML(string=html).render().pages) >= 2
     assert len(data) > 10_000
+
+
+def test_pdf_pages_render_to_images_with_content(answers: Path, tmp_path: Path) -> None:
+    if not shutil.which("pdftoppm"):
+        if os.environ.get("CI") == "true":
+            pytest.fail("pdftoppm is missing in CI (scripts/_system_deps.sh installs it)")
+        pytest.skip("pdftoppm is not installed (Debian package poppler-utils)")
+    from PIL import Image
+
+    output = tmp_path / "report.pdf"
+    result = run("report", str(answers), "-o", str(output), "--by", "region", "--period",
+                 "month")
+    assert result.exit_code == 0, result.output
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(output), str(tmp_path / "page")],
+                   check=True)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) >= 2
+    for page in pages:
+        with Image.open(page) as image:
+            grey = image.convert("L")
+            width, height = grey.size
+            assert height > width  # a portrait page
+            dark = sum(grey.histogram()[:128])
+            # Text and charts: a clearly non-blank share of dark pixels on every page.
+            assert dark > 0.002 * width * height, page.name
 
 
 def test_report_language_is_set_by_lang(answers: Path, tmp_path: Path) -> None:
