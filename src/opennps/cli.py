@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from opennps import _i18n
+from opennps._click import Group, Option
 from opennps._i18n import N_
 from opennps._i18n import gettext as _
 from opennps.core import BANDS, INDUSTRIES
@@ -27,42 +28,6 @@ LAYOUTS = ("generic", "delighted", "surveymonkey", "qualtrics", "typeform")
 ADJUSTMENTS = ("holm", "bh", "none")
 BAND_IDS = tuple(sorted(BANDS))
 PROGRESS_MIN_BYTES = 64 * 1024 * 1024
-
-
-class _Translated:
-    """Mixin: help texts are msgids, translated when help is shown (not at import)."""
-
-    help: str | None
-
-    def _translated(self, method: Callable[..., Any], *args: Any) -> Any:
-        original = self.help
-        self.help = _(original) if original else original
-        try:
-            return method(*args)
-        finally:
-            self.help = original
-
-
-class Command(_Translated, click.Command):
-    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        self._translated(super().format_help_text, ctx, formatter)
-
-    def get_short_help_str(self, limit: int = 45) -> str:
-        result: str = self._translated(super().get_short_help_str, limit)
-        return result
-
-
-class Group(_Translated, click.Group):
-    command_class = Command
-
-    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        self._translated(super().format_help_text, ctx, formatter)
-
-
-class Option(_Translated, click.Option):
-    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
-        result: tuple[str, str] | None = self._translated(super().get_help_record, ctx)
-        return result
 
 
 def option(*names: str, **kwargs: Any) -> Callable[[Any], Any]:

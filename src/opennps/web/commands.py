@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from opennps import _i18n
+from opennps import _click, _i18n
 
 LOCALE_DIR = Path(__file__).with_name("locale")
 
@@ -43,31 +43,14 @@ def gettext_noop(message: str) -> str:
     return message
 
 
-class _Translated:
-    help: str | None
-
-    def _with_translated_help(self, method: Callable[..., Any], *args: Any) -> Any:
-        original = self.help
-        self.help = _(original) if original else original
-        try:
-            return method(*args)
-        finally:
-            self.help = original
+class Command(_click.Command):
+    def translate(self, message: str) -> str:
+        return _(message)
 
 
-class Command(_Translated, click.Command):
-    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        self._with_translated_help(super().format_help_text, ctx, formatter)
-
-    def get_short_help_str(self, limit: int = 45) -> str:
-        return str(self._with_translated_help(super().get_short_help_str, limit))
-
-
-class Option(_Translated, click.Option):
-    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
-        record: tuple[str, str] | None = self._with_translated_help(
-            super().get_help_record, ctx)
-        return record
+class Option(_click.Option):
+    def translate(self, message: str) -> str:
+        return _(message)
 
 
 def option(*names: str, **kwargs: Any) -> Callable[[Any], Any]:
