@@ -71,11 +71,13 @@ def test_demo_survey_is_loaded_once_with_realistic_answers() -> None:
 def test_demo_answers_are_in_the_rollup_and_tagged() -> None:
     from django.db.models import Count, Sum
 
+    from opennps.web.dashboard import rollups
     from opennps.web.dashboard.models import DailyScoreCount
     from opennps.web.themes.models import ResponseText, ResponseTheme
 
     _server.first_run()
     _server.load_demo(rows=300)
+    rollups.refresh(Response.objects.values_list("survey_id", flat=True))
     by_score = dict(Response.objects.values_list("score").annotate(n=Count("pk")))
     rolled = dict(DailyScoreCount.objects.values_list("score").annotate(n=Sum("count")))
     assert rolled == by_score

@@ -48,6 +48,11 @@ class QueryCountTests(TestCase):
     def test_each_page_issues_the_same_bounded_number_of_queries_for_10_and_200_answers(
             self) -> None:
         self.client.force_login(self.user)
+        # The first read of a survey counts its roll-up: as many queries for 10 or 200.
+        first = [self._count("dashboard:overview", survey.pk, {})
+                 for survey in (self.small, self.large)]
+        self.assertEqual(first[0], first[1])
+        self.assertLessEqual(first[1], 16)
         for name in PAGES:
             for params in ({}, {"since": "2025-02-01", "until": "2025-03-31", "period": "week",
                                 "by": "prop:plan"}):

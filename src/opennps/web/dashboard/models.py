@@ -38,7 +38,8 @@ class Goal(models.Model):
 class DailyScoreCount(models.Model):
     """How many answers of one survey, day, channel and language gave one score.
 
-    Kept by :mod:`opennps.web.dashboard.rollups` in the transaction that writes the answer.
+    Counted from the answers by :mod:`opennps.web.dashboard.rollups` when the dashboard reads
+    it; answers are written without touching it.
     """
 
     survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE,
@@ -57,3 +58,20 @@ class DailyScoreCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id} {self.day} {self.channel} {self.language} {self.score}"
+
+
+class RollupMark(models.Model):
+    """How far a survey's roll-up is known to be complete (see :mod:`.rollups`).
+
+    The cells count every answer changed up to ``until``; ``fingerprint`` is the one
+    (count and sum of ``updated_at``) of the answers changed after it, as they were counted.
+    ``until = None`` means the cells were never counted.
+    """
+
+    survey = models.OneToOneField("surveys.Survey", on_delete=models.CASCADE,
+                                  primary_key=True, related_name="rollup_mark")
+    until = models.DateTimeField(null=True)
+    fingerprint = models.CharField(max_length=80, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} until {self.until}"

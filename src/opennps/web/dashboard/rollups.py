@@ -1,50 +1,191 @@
-"""Daily score counts per survey, channel and language, kept as answers are written.
+"""Daily score counts per survey, channel and language, counted from the answers on read.
 
 Histograms add up, so the dashboard's date / channel / language / score-group figures can
-sum a few thousand roll-up rows instead of grouping a million answers. Every change goes
-through :func:`record_change` (or :func:`add_responses` for bulk writes), in the same
-transaction as the answer, with ``INSERT … ON CONFLICT DO UPDATE SET count = count +
-excluded.count``: an atomic increment, safe under concurrent answers.
+sum a few thousand roll-up rows instead of grouping a million answers.
+
+Answers are written without touching the roll-up: an increment in the answer's own
+transaction made the answers of a day queue for the lock on one of eleven hot rows, and
+cost three more statements on the path the survey service must keep fast. Instead each
+survey has a :class:`~.models.RollupMark`, and :func:`refresh`, called before the cells are
+read, recounts the days of the answers changed since the mark (found through the index on
+``(survey, updated_at)``). A recount replaces whole days' cells, so counting a day again
+is harmless.
+
+An answer may commit a moment after a refresh that could not see it, with an
+``updated_at`` from before that refresh. So the mark is set :data:`SETTLE` before the
+refresh started, and the answers changed after it (the window) are remembered by a
+fingerprint, their count and the sum of their ``updated_at``: the next refresh recounts
+when the fingerprint differs (a new answer, or a changed one), and reads nothing more
+when it does not.
+
+The rules every writer keeps, so that a refresh sees each change:
+
+- a write sets ``updated_at`` to the time it is made (the answer services, imports);
+- ``created_at`` (the day an answer counts on) is never changed after the insert;
+- a transaction that may take longer than :data:`SETTLE` to commit after setting
+  ``updated_at`` (an import of a large file) calls :func:`recount_after` inside it;
+- answers written with an older ``updated_at`` (the demo's history) or deleted go with
+  :func:`forget`, so that the survey is recounted in full.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable
-from datetime import date, datetime
-from typing import Any, NamedTuple
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Model
+from django.db.models import Count, Model, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from opennps.web.surveys.models import Response, SurveyRequest
+from opennps.web.surveys.models import Response
 
-from .models import DailyScoreCount
+from .models import DailyScoreCount, RollupMark
 
 BATCH = 500
+# The longest time between setting an answer's ``updated_at`` and committing it, clock
+# differences between servers included.
+SETTLE = timedelta(minutes=5)
+
+Cell = tuple[int, date, str, str, int]  # survey_id, day, channel, language, score
 
 
-class Cell(NamedTuple):
-    """One roll-up row's key."""
-
-    survey_id: int
-    day: date
-    channel: str
-    language: str
-    score: int
+def _zone() -> Any:
+    return timezone.get_default_timezone()
 
 
-def day_of(moment: datetime) -> date:
-    """The day of an answer in the site's time zone (the one the dashboard filters use)."""
-    return timezone.localtime(moment, timezone.get_default_timezone()).date()
+def midnight(day: date) -> datetime:
+    """The start of ``day`` in the site's time zone (the roll-up's days)."""
+    return datetime.combine(day, time.min, tzinfo=_zone())
 
 
-def cell_of(response: Response) -> Cell:
-    """The roll-up cell a response counts in."""
-    return Cell(response.survey_id, day_of(response.created_at), response.channel,
-                response.language, response.score)
+def refresh(survey_ids: Iterable[int]) -> None:
+    """Bring the cells of ``survey_ids`` up to date with their answers.
+
+    One read when nothing changed; otherwise the changed days are recounted in one
+    transaction, with the surveys' marks locked so that concurrent refreshes take turns.
+    """
+    ids = sorted(set(survey_ids))
+    if not ids or _fresh(ids):
+        return
+    started = timezone.now()
+    with transaction.atomic():
+        RollupMark.objects.bulk_create([RollupMark(survey_id=i, until=None) for i in ids],
+                                       ignore_conflicts=True)
+        locked = list(RollupMark.objects.select_for_update().filter(survey_id__in=ids)
+                      .order_by("survey_id"))
+        # The new window's fingerprint is read first: an answer committed after this read
+        # may be missed by the recount below, but it changes the fingerprint, so the next
+        # refresh counts it. (Its ``updated_at`` is after the new mark: see SETTLE.)
+        until = started - SETTLE
+        fingerprints = _fingerprints(dict.fromkeys(ids, until))
+        never = [m.survey_id for m in locked if m.until is None]
+        seen = {m.survey_id: m.until for m in locked if m.until is not None}
+        _recount({**{i: None for i in never}, **_changed_days(seen)})
+        for mark in locked:
+            mark.until, mark.fingerprint = until, fingerprints[mark.survey_id]
+        RollupMark.objects.bulk_update(locked, ["until", "fingerprint"])
+
+
+def _epoch(column: str) -> str:
+    """SQL for a timestamp column as a number, summed into a window's fingerprint."""
+    if connection.vendor == "postgresql":
+        return f"extract(epoch from {column})"
+    return f"julianday({column})"
+
+
+def _fresh(ids: list[int]) -> bool:
+    """Whether every survey of ``ids`` has a mark whose window is as it was counted: one
+    query (the marks, with their windows' count and sum of ``updated_at``)."""
+    marks = connection.ops.quote_name(RollupMark._meta.db_table)
+    answers = connection.ops.quote_name(Response._meta.db_table)
+    sql = (f"SELECT m.survey_id, m.until, m.fingerprint, COUNT(r.id), "
+           f"SUM({_epoch('r.updated_at')}) FROM {marks} m LEFT JOIN {answers} r "
+           "ON r.survey_id = m.survey_id AND r.updated_at > m.until "
+           f"WHERE m.survey_id IN ({', '.join(['%s'] * len(ids))}) "
+           "GROUP BY m.survey_id, m.until, m.fingerprint")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        rows = cursor.fetchall()
+    return len(rows) == len(ids) and all(
+        until is not None and fingerprint == f"{n}:{total}"
+        for _survey, until, fingerprint, n, total in rows)
+
+
+def _fingerprints(bounds: dict[int, datetime]) -> dict[int, str]:
+    """The count and sum of ``updated_at`` of each survey's answers changed after its
+    bound, as :func:`_fresh` computes them: one query."""
+    answers = connection.ops.quote_name(Response._meta.db_table)
+    where, params = [], []
+    for survey_id, until in bounds.items():
+        where.append("(survey_id = %s AND updated_at > %s)")
+        params.extend([survey_id, connection.ops.adapt_datetimefield_value(until)])
+    sql = (f"SELECT survey_id, COUNT(id), SUM({_epoch('updated_at')}) FROM {answers} "
+           f"WHERE {' OR '.join(where)} GROUP BY survey_id")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = {survey_id: f"{n}:{total}" for survey_id, n, total in cursor.fetchall()}
+    return {survey_id: found.get(survey_id, "0:None") for survey_id in bounds}
+
+
+def _changed_days(marks: dict[int, datetime]) -> dict[int, set[date] | None]:
+    """The days (in the site's zone) of the answers changed after each survey's mark."""
+    if not marks:
+        return {}
+    condition = Q()
+    for survey_id, until in marks.items():
+        condition |= Q(survey_id=survey_id, updated_at__gt=until)
+    rows = (Response.objects.filter(condition)
+            .annotate(day=TruncDate("created_at", tzinfo=_zone()))
+            .values_list("survey_id", "day").distinct().order_by())
+    days: dict[int, set[date] | None] = defaultdict(set)
+    for survey_id, day in rows:
+        found = days[survey_id]
+        assert found is not None
+        found.add(day)
+    return dict(days)
+
+
+def _ranges(days: Iterable[date]) -> list[tuple[date, date]]:
+    """Runs of consecutive days, as (first, last) pairs."""
+    runs: list[tuple[date, date]] = []
+    for day in sorted(days):
+        if runs and runs[-1][1] + timedelta(days=1) == day:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def _recount(days: dict[int, set[date] | None], *, response_model: type[Model] = Response,
+             rollup_model: type[Model] = DailyScoreCount) -> int:
+    """Replace the cells of each survey's ``days`` (``None``: all of them) by a count of its
+    answers; return the number of cells written."""
+    if not days:
+        return 0
+    answers, cells = Q(), Q()
+    for survey_id, chosen in days.items():
+        if chosen is None:
+            answers |= Q(survey_id=survey_id)
+            cells |= Q(survey_id=survey_id)
+            continue
+        for first, last in _ranges(chosen):
+            answers |= Q(survey_id=survey_id, created_at__gte=midnight(first),
+                         created_at__lt=midnight(last + timedelta(days=1)))
+        cells |= Q(survey_id=survey_id, day__in=sorted(chosen))
+    counts = _count(response_model._default_manager.filter(answers))
+    rollup_model._default_manager.filter(cells).delete()
+    _add(counts, rollup_model)
+    return len(counts)
+
+
+def _count(answers: Any) -> Counter[Cell]:
+    rows = (answers.annotate(day=TruncDate("created_at", tzinfo=_zone()))
+            .values_list("survey_id", "day", "channel", "language", "score")
+            .annotate(n=Count("pk")).order_by())
+    return Counter({tuple(row[:5]): row[5] for row in rows})
 
 
 def _add(counts: Counter[Cell], model: type[Model] = DailyScoreCount) -> None:
@@ -58,7 +199,7 @@ def _add(counts: Counter[Cell], model: type[Model] = DailyScoreCount) -> None:
         chunk = items[start:start + BATCH]
         values: list[Any] = []
         for cell, n in chunk:
-            values.extend([cell.survey_id, cell.day, cell.channel, cell.language, cell.score, n])
+            values.extend([*cell, n])
         sql = (f"INSERT INTO {table} ({columns}) VALUES "
                + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
                + " ON CONFLICT (survey_id, day, channel, language, score) DO UPDATE SET "
@@ -67,69 +208,46 @@ def _add(counts: Counter[Cell], model: type[Model] = DailyScoreCount) -> None:
             cursor.execute(sql, values)
 
 
-def record_change(old: Cell | None, new: Cell | None) -> None:
-    """Move one answer from cell ``old`` to cell ``new`` (``None``: no cell)."""
-    if old == new:
-        return
-    counts: Counter[Cell] = Counter()
-    if old is not None:
-        counts[old] -= 1
-    if new is not None:
-        counts[new] += 1
-    _add(counts)
+def recount_after(survey_id: int, moment: datetime) -> None:
+    """Make the next refresh look at the survey's answers changed after ``moment``.
 
-
-def add_responses(responses: Iterable[Response]) -> list[Response]:
-    """Count newly created ``responses`` (a bulk insert) in their cells; return them."""
-    created = list(responses)
-    _add(Counter(cell_of(response) for response in created))
-    return created
-
-
-def record_upsert(response: Response, write: Callable[[Response], int]) -> int:
-    """Run ``write`` (``INSERT … ON CONFLICT (request) DO UPDATE`` of score and language)
-    and move the answer's cell, in one transaction; return the response's id.
-
-    The request row is locked first, so two concurrent answers to one request are
-    counted once and the second moves the first's cell. The response is read by a second
-    statement on purpose: under READ COMMITTED that one sees the answer committed while it
-    waited for the lock, whereas a join in the locking statement would read the old one.
+    Call it inside a long transaction that writes answers with ``updated_at = moment``:
+    the mark is lowered when that transaction commits, even if a refresh ran meanwhile.
     """
+    RollupMark.objects.filter(survey_id=survey_id, until__gt=moment - SETTLE).update(
+        until=moment - SETTLE)
+
+
+def forget(survey_ids: Iterable[int]) -> None:
+    """Have the next refresh recount these surveys in full."""
+    RollupMark.objects.filter(survey_id__in=list(survey_ids)).update(until=None)
+
+
+def rebuild(survey_ids: Iterable[int] | None = None, *, dry_run: bool = False) -> int:
+    """Recount the roll-up of ``survey_ids`` (or of every survey) from the answers now;
+    return the number of cells."""
+    from opennps.web.surveys.models import Survey
+
+    ids = sorted(set(survey_ids)) if survey_ids is not None else \
+        list(Survey.objects.values_list("pk", flat=True))
+    if dry_run:
+        return len(_count(Response.objects.filter(survey_id__in=ids)))
+    started = timezone.now()
     with transaction.atomic():
-        list(SurveyRequest.objects.select_for_update().filter(pk=response.request_id)
-             .values_list("pk"))
-        # No ORDER BY (``first()`` would add one, and PostgreSQL may then walk the primary key).
-        before = list(Response.objects.filter(request_id=response.request_id)
-                      .values_list("created_at", "channel", "language", "score")[:1])
-        pk = write(response)
-        if not before:
-            record_change(None, cell_of(response))
-        else:
-            created_at, channel, language, score = before[0]
-            old = Cell(response.survey_id, day_of(created_at), channel, language, score)
-            record_change(old, old._replace(score=response.score, language=response.language))
-        return pk
+        RollupMark.objects.bulk_create([RollupMark(survey_id=i) for i in ids],
+                                       ignore_conflicts=True)
+        locked = list(RollupMark.objects.select_for_update().filter(survey_id__in=ids)
+                      .order_by("survey_id"))
+        until = started - SETTLE
+        fingerprints = _fingerprints(dict.fromkeys(ids, until)) if ids else {}
+        written = sum(_recount({i: None for i in chunk})
+                      for chunk in (ids[n:n + BATCH] for n in range(0, len(ids), BATCH)))
+        for mark in locked:
+            mark.until, mark.fingerprint = until, fingerprints[mark.survey_id]
+        RollupMark.objects.bulk_update(locked, ["until", "fingerprint"])
+    return written
 
 
-def rebuild(survey_ids: Iterable[int] | None = None, *, dry_run: bool = False,
-            response_model: type[Model] = Response,
-            rollup_model: type[Model] = DailyScoreCount) -> int:
-    """Recount the roll-up from the responses (of ``survey_ids``, or all); return the
-    number of cells. The models are parameters so that migrations can pass theirs."""
-    answers = response_model._default_manager.all()
-    rollups = rollup_model._default_manager.all()
-    if survey_ids is not None:
-        ids = list(survey_ids)
-        answers = answers.filter(survey_id__in=ids)
-        rollups = rollups.filter(survey_id__in=ids)
-    rows = (answers.annotate(day=TruncDate("created_at", tzinfo=timezone.get_default_timezone()))
-            .values("survey_id", "day", "channel", "language", "score")
-            .annotate(n=Count("pk")).order_by())
-    counts: Counter[Cell] = Counter({
-        Cell(row["survey_id"], row["day"], row["channel"], row["language"], row["score"]):
-        row["n"] for row in rows})
-    if not dry_run:
-        with transaction.atomic():
-            rollups.delete()
-            _add(counts, rollup_model)
-    return len(counts)
+def count_all(response_model: type[Model], rollup_model: type[Model]) -> None:
+    """Count every answer into empty cells (the migration that made the roll-up)."""
+    _add(_count(response_model._default_manager.all()), rollup_model)

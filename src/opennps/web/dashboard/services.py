@@ -25,6 +25,7 @@ from opennps.core import Histogram, Scale
 from opennps.engine import format_period
 from opennps.web.surveys.models import Response, Survey, SurveyRequest
 
+from . import rollups
 from .filters import GROUPS, Filters, start_of
 from .models import DailyScoreCount
 
@@ -55,12 +56,15 @@ def uses_rollup(filters: Filters) -> bool:
 
 def cells(survey: Survey, filters: Filters, *, dates: bool = True
           ) -> QuerySet[DailyScoreCount]:
-    """The roll-up cells that :func:`responses` would count, with ``count`` answers each."""
+    """The roll-up cells that :func:`responses` would count, with ``count`` answers each
+    (brought up to date with the answers first)."""
     if filters.scope == "organisation":
-        found = DailyScoreCount.objects.filter(survey__organisation_id=survey.organisation_id,
-                                               survey__kind=survey.kind)
+        surveys = list(Survey.objects.filter(organisation_id=survey.organisation_id,
+                                             kind=survey.kind).values_list("pk", flat=True))
     else:
-        found = DailyScoreCount.objects.filter(survey=survey)
+        surveys = [survey.pk]
+    rollups.refresh(surveys)
+    found = DailyScoreCount.objects.filter(survey_id__in=surveys)
     condition = Q(count__gt=0)
     if dates and filters.since:
         condition &= Q(day__gte=filters.since)

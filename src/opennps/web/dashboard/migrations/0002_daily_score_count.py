@@ -8,12 +8,9 @@ from django.db import migrations, models
 
 def fill(apps: Any, schema_editor: Any) -> None:
     """Count the existing responses into the new roll-up."""
-    from opennps.web.dashboard.rollups import rebuild
+    from opennps.web.dashboard.rollups import count_all
 
-    rebuild(
-        response_model=apps.get_model("surveys", "Response"),
-        rollup_model=apps.get_model("dashboard", "DailyScoreCount"),
-    )
+    count_all(apps.get_model("surveys", "Response"), apps.get_model("dashboard", "DailyScoreCount"))
 
 
 class Migration(migrations.Migration):

@@ -103,6 +103,8 @@ class Response(models.Model):
         indexes = [
             models.Index(fields=["survey", "created_at"], name="surveys_resp_survey_created"),
             models.Index(fields=["organisation", "updated_at"], name="surveys_resp_org_updated"),
+            # What the dashboard's roll-up has yet to count (dashboard.rollups.refresh).
+            models.Index(fields=["survey", "updated_at"], name="surveys_resp_survey_updated"),
         ]
 
     def __str__(self) -> str:

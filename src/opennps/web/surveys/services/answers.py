@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from opennps.core import Segment
 from opennps.errors import InvalidScoreError
-from opennps.web.dashboard import rollups
 from opennps.web.themes.services import tag_after_commit
 
 from ..models import Channel, Response, Status, Survey, SurveyRequest
@@ -109,7 +108,7 @@ def record_score(
         created_at=now,
         updated_at=now,
     )
-    response.pk = rollups.record_upsert(response, _upsert)
+    response.pk = _upsert(response)
     return response
 
 
@@ -152,7 +151,7 @@ def record_follow_up(
     ensure_open(survey_request.survey)
     response = (
         Response.objects.select_for_update().filter(request=survey_request)
-        .only("pk", "score", "answers", "survey_id", "created_at", "channel", "language")
+        .only("pk", "score", "answers")
         .first()
     )
     if response is None:
@@ -161,8 +160,6 @@ def record_follow_up(
     Response.objects.filter(pk=response.pk).update(
         comment=comment, answers=merged, language=language, updated_at=timezone.now()
     )
-    old = rollups.cell_of(response)
-    rollups.record_change(old, old._replace(language=language))
     tag_after_commit([response.pk])
     return response.score
 

@@ -161,11 +161,13 @@ def _store(survey: Survey, rows: list[dict[str, Any]], language: str) -> int:
         requests = SurveyRequest.objects.bulk_create([
             SurveyRequest(survey=survey, channel=Channel.IMPORT, properties=row["properties"],
                           language=language) for row in chunk])
-        rollups.add_responses(Response.objects.bulk_create([
+        Response.objects.bulk_create([
             Response(organisation_id=survey.organisation_id, survey=survey, request=req,
                      score=row["score"], comment=row["comment"], language=language,
                      channel=Channel.IMPORT, person_properties=row["properties"],
                      external_id=row["external_id"], created_at=_aware(row["answered_at"]),
                      updated_at=now)
-            for req, row in zip(requests, chunk, strict=True)]))
+            for req, row in zip(requests, chunk, strict=True)])
+    # This transaction may commit long after ``now``: have the dashboard recount from then.
+    rollups.recount_after(survey.pk, now)
     return len(rows)
