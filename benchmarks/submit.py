@@ -10,7 +10,10 @@ the 2xx reply. Baseline in the same run: a static file served by the same server
 Targets (2 cores): >= 500 answers/s sustained for 60 s, p99 <= 200 ms, and the number of
 stored responses equal to the number of 2xx replies.
 
-    .venv/bin/python benchmarks/submit.py --duration 60 --connections 32 --workers 4
+The server runs with `opennps serve`'s defaults (2 worker processes per core, 4 threads
+each) unless ``--workers``/``--threads`` say otherwise; the output names them.
+
+    .venv/bin/python benchmarks/submit.py --duration 60
 """
 
 from __future__ import annotations
@@ -168,21 +171,27 @@ async def load(port: int, duration: float, connections: int, tokens: list[str] |
     return ok, failed, latencies
 
 
-def server_cpu_seconds(root: int) -> float:
-    """User + system CPU seconds of a process and its children that are alive (Linux)."""
+def cpu_seconds(root: int | None = None, name: str | None = None) -> float:
+    """User + system CPU seconds (Linux): of process ``root``, its children alive and the
+    children it has reaped (gunicorn replaces workers), or of every process called ``name``."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    total = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command, fields = (entry / "stat").read_text().rsplit(")", 1)
         except OSError:
             continue
-        pid, parent = int(entry.name), int(fields[1])
-        if pid == root or parent == root:
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
+        fields_ = fields.split()
+        pid, parent = int(entry.name), int(fields_[1])
+        if name is not None and command.endswith(f"({name}"):
+            total += int(fields_[11]) + int(fields_[12])
+        elif root is not None and pid == root:
+            total += sum(int(value) for value in fields_[11:15])
+        elif root is not None and parent == root:
+            total += int(fields_[11]) + int(fields_[12])
+    return total / ticks
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -195,9 +204,11 @@ def main() -> None:
         "OPENNPS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test"),
         help="a PostgreSQL server where the benchmark may create a database")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
-    parser.add_argument("--connections", type=int, default=32, help="concurrent clients")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=1, help="threads per worker")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent clients")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1),
+                        help="gunicorn worker processes (default: 2 per core, as serve)")
+    parser.add_argument("--threads", type=int, default=4,
+                        help="threads per worker (default: 4, as serve)")
     parser.add_argument("--server", choices=("gunicorn", "waitress"), default="gunicorn",
                         help="gunicorn through `opennps serve`, or waitress (one process, "
                              "--threads threads) for comparison")
@@ -231,10 +242,12 @@ def main() -> None:
                 time.sleep(0.1)
         asyncio.run(load(port, 3, options.connections, None))  # warm up the workers
         base_ok, _f, base_lat = asyncio.run(load(port, 10, options.connections, None))
-        cpu_before, client_before = server_cpu_seconds(server.pid), time.process_time()
+        cpu_before, client_before = cpu_seconds(server.pid), time.process_time()
+        database_before = cpu_seconds(name="postgres")
         ok, failed, latencies = asyncio.run(
             load(port, options.duration, options.connections, tokens))
-        server_cpu = server_cpu_seconds(server.pid) - cpu_before
+        server_cpu = cpu_seconds(server.pid) - cpu_before
+        database_cpu = cpu_seconds(name="postgres") - database_before
         client_cpu = time.process_time() - client_before
         count = stored(survey_id)
     finally:
@@ -251,9 +264,10 @@ def main() -> None:
           f"({ok} 2xx, {failed} other), p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
           f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, max {max(latencies) * 1000:.0f} ms")
     print(f"ratio answers/static: {rate / base_rate:.2f}")
-    print(f"CPU per answer: server {server_cpu / max(ok, 1) * 1000:.2f} ms, load generator "
-          f"{client_cpu / max(ok, 1) * 1000:.2f} ms (PostgreSQL not counted); load average "
-          f"{os.getloadavg()[0]:.1f} at the end")
+    per = 1000 / max(ok, 1)
+    print(f"CPU per answer: server {server_cpu * per:.2f} ms, PostgreSQL "
+          f"{database_cpu * per:.2f} ms, load generator {client_cpu * per:.2f} ms; load "
+          f"average {os.getloadavg()[0]:.1f} at the end")
     print(f"stored responses: {count} (2xx replies: {ok}) -> "
           f"{'EQUAL' if count == ok else 'MISMATCH'}")
     target = rate >= 500 and percentile(latencies, 0.99) <= 0.2 and count == ok

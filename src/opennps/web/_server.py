@@ -94,7 +94,7 @@ def run_gunicorn(host: str, port: int, *, workers: int, threads: int) -> None:
                 "accesslog": os.environ.get("OPENNPS_ACCESS_LOG") or None,
                 "errorlog": "-", "loglevel": "warning", "timeout": 60,
                 "graceful_timeout": 20, "keepalive": 5,
-                "max_requests": 20000, "max_requests_jitter": 2000,
+                "max_requests": 100_000, "max_requests_jitter": 10_000,
             }
             for key, value in options.items():
                 self.cfg.set(key, value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -14,6 +14,7 @@ from opennps.web._http import posted
 
 from ..forms import FollowUpForm, OpenAnswerForm, ScoreForm
 from ..models import Channel, OpenLinkMode, Survey, SurveyRequest
+from ..models.lookup import request_for_answer
 from ..services import answers
 from ..services.language import choose_language
 from ..services.limits import take_open_answer
@@ -23,17 +24,14 @@ from ._rendering import render_in
 
 def _request_or_404(token: str, *, lean: bool = False) -> SurveyRequest:
     """The survey request with its survey and person; ``lean`` loads only what an answer
-    needs (the hot path of email buttons and kiosks)."""
-    requests = SurveyRequest.objects.select_related("survey", "person")
+    needs, with a prepared statement (the hot path of email buttons and kiosks)."""
     if lean:
-        requests = requests.only(*LEAN_FIELDS)
-    return get_object_or_404(requests, token=token)
-
-
-LEAN_FIELDS = ("id", "token", "channel", "properties", "language", "survey__id",
-               "survey__organisation_id", "survey__status", "survey__kind",
-               "survey__default_language", "person__id", "person__properties",
-               "person__language")
+        found = request_for_answer(token)
+        if found is None:
+            raise Http404
+        return found
+    return get_object_or_404(SurveyRequest.objects.select_related("survey", "person"),
+                             token=token)
 
 
 def _language(request: HttpRequest, survey_request: SurveyRequest) -> str:
