@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from django.test import TestCase, override_settings
+import threading
+from datetime import timedelta
+
+from django.db import connections
+from django.test import Client, TestCase, TransactionTestCase, override_settings
 from django.urls import reverse
 
-from opennps.web.surveys.models import OpenLinkMode, Response
+from opennps.web.surveys.models import OpenLinkMode, OpenLinkUse, Response
 
+from .conftest import require_postgres
 from .factories import make_survey
 
 
@@ -16,10 +21,6 @@ class OpenLinkTests(TestCase):
         cls.survey = make_survey(open_link=OpenLinkMode.ANONYMOUS)
         cls.url = reverse("surveys:open", args=[cls.survey.open_token])
 
-    def setUp(self) -> None:
-        from django.core.cache import cache
-
-        cache.clear()
 
     def test_anonymous_answer_is_stored_with_channel_web(self) -> None:
         page = self.client.post(self.url, {"score": "7"})
@@ -52,10 +53,72 @@ class OpenLinkTests(TestCase):
         self.assertEqual(codes, [302, 302, 302, 429, 429])
         self.assertEqual(Response.objects.count(), 3)
 
+    @override_settings(OPENNPS={"OPEN_LINK_MAX_ANSWERS": 2})
+    def test_the_limit_is_per_client_and_per_survey_and_no_address_is_stored(self) -> None:
+        other_survey = make_survey(open_link=OpenLinkMode.ANONYMOUS)
+        other_url = reverse("surveys:open", args=[other_survey.open_token])
+        codes = [self.client.post(self.url, {"score": "9"}, REMOTE_ADDR=address).status_code
+                 for address in ("10.0.0.1", "10.0.0.1", "10.0.0.1", "10.0.0.2")]
+        codes.append(self.client.post(other_url, {"score": "9"},
+                                      REMOTE_ADDR="10.0.0.1").status_code)
+        self.assertEqual(codes, [302, 302, 429, 302, 302])
+        stored = list(OpenLinkUse.objects.values_list("key", flat=True))
+        self.assertEqual(len(stored), 3)
+        self.assertFalse(any("10.0.0" in key for key in stored))
+
+    @override_settings(OPENNPS={"OPEN_LINK_MAX_ANSWERS": 2, "OPEN_LINK_WINDOW_SECONDS": 60})
+    def test_a_client_may_answer_again_when_its_window_has_ended(self) -> None:
+        for _ in range(3):
+            self.client.post(self.url, {"score": "9"}, REMOTE_ADDR="10.0.0.9")
+        OpenLinkUse.objects.update(started=ago(61))
+        codes = [self.client.post(self.url, {"score": "7"}, REMOTE_ADDR="10.0.0.9").status_code
+                 for _ in range(3)]
+        self.assertEqual(codes, [302, 302, 429])
+        self.assertEqual(OpenLinkUse.objects.get().count, 3)
+
+    def test_ended_windows_are_deleted_when_a_new_client_arrives(self) -> None:
+        self.client.post(self.url, {"score": "9"}, REMOTE_ADDR="10.0.0.3")
+        OpenLinkUse.objects.update(started=ago(2 * 3600))
+        self.client.post(self.url, {"score": "9"}, REMOTE_ADDR="10.0.0.4")
+        self.assertEqual(OpenLinkUse.objects.count(), 1)
+
     def test_a_bot_filling_the_hidden_field_is_refused(self) -> None:
         page = self.client.post(self.url, {"score": "9", "website": "http://spam.example"})
         self.assertEqual(page.status_code, 400)
         self.assertFalse(Response.objects.exists())
+
+
+def ago(seconds: int) -> object:
+    from django.utils import timezone
+
+    return timezone.now() - timedelta(seconds=seconds)
+
+
+class OpenLinkLimitAcrossProcessesTests(TransactionTestCase):
+    @override_settings(OPENNPS={"OPEN_LINK_MAX_ANSWERS": 5})
+    def test_concurrent_answers_from_one_client_stop_exactly_at_the_limit(self) -> None:
+        # Each thread has its own database connection, as each worker process would.
+        require_postgres()
+        survey = make_survey(open_link=OpenLinkMode.ANONYMOUS)
+        url = reverse("surveys:open", args=[survey.open_token])
+        barrier, codes = threading.Barrier(8), []
+
+        def answer() -> None:
+            try:
+                barrier.wait()
+                for _ in range(2):
+                    codes.append(Client().post(url, {"score": "8"},
+                                               REMOTE_ADDR="10.1.1.1").status_code)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=answer) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(sorted(codes), [302] * 5 + [429] * 11)
+        self.assertEqual(Response.objects.filter(survey=survey).count(), 5)
 
 
 class KioskTests(TestCase):

@@ -8,7 +8,7 @@ request" holds for every channel.
 """
 
 from .people import Person
-from .responses import Channel, Note, Response, SurveyRequest
+from .responses import Channel, Note, OpenLinkUse, Response, SurveyRequest
 from .survey import Kind, OpenLinkMode, Question, QuestionKind, Status, Survey, SurveyText
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "Kind",
     "Note",
     "OpenLinkMode",
+    "OpenLinkUse",
     "Person",
     "Question",
     "QuestionKind",

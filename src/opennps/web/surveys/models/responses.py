@@ -128,3 +128,18 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return self.text[:50]
+
+
+class OpenLinkUse(models.Model):
+    """How many answers one client sent to one open link since ``started`` (abuse limit).
+
+    ``key`` is a salted hash of the client's address and the survey: the address itself is
+    never stored. Rows of ended windows are deleted as new clients arrive.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    started = models.DateTimeField(db_index=True)
+    count = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}…: {self.count}"
