@@ -28,8 +28,10 @@ def goal_of(survey: Survey) -> Goal:
 
 
 def overview(survey: Survey, filters: Filters) -> dict[str, Any]:
-    """Headline, distribution, trend and change of one survey: two or three queries."""
+    """Headline, distribution, trend and change of one survey: two or three queries, after
+    the roll-up's refresh."""
     kind = survey.kind
+    services.refresh(survey, filters)
     periods = services.histograms_by_period(survey, filters)
     overall = Histogram.merge(periods.values(), survey.scale)
     headline = figures.headline(overall, kind)
@@ -59,7 +61,9 @@ def overview(survey: Survey, filters: Filters) -> dict[str, Any]:
 
 
 def segments(survey: Survey, filters: Filters, dimension: str, sort: str) -> dict[str, Any]:
-    """The breakdown by one dimension, each segment against the rest: one query."""
+    """The breakdown by one dimension, each segment against the rest: one query, after
+    the roll-up's refresh."""
+    services.refresh(survey, filters, dimension=dimension)
     histograms = services.histograms_by(survey, filters, dimension)
     rows = figures.rows(histograms, survey.kind, family="rest")
     field, descending = sort.lstrip("-"), sort.startswith("-")
@@ -100,7 +104,8 @@ def response_rate(survey: Survey, filters: Filters) -> dict[str, Any]:
 
 def report_analysis(survey: Survey, filters: Filters) -> FileAnalysis | None:
     """The overview of an NPS survey in the shape `opennps report` renders (None without
-    answers): one query."""
+    answers): one query, after the roll-up's refresh."""
+    services.refresh(survey, filters)
     periods = services.histograms_by_period(survey, filters)
     overall = Histogram.merge(periods.values(), survey.scale)
     if not overall.n:

@@ -4,7 +4,8 @@ No statistic is computed here: every number shown comes from :mod:`opennps.core`
 (see ``figures.py``). Each function issues exactly one query, whatever the number of
 answers, so the pages' query counts are bounded. When the filters are only dates, channel,
 language, score group and scope, the histograms are sums of the daily roll-up
-(:mod:`.rollups`); property and extra-answer filters or dimensions read the answers.
+(:mod:`.rollups`), brought up to date by :func:`refresh` before a page reads its figures;
+property and extra-answer filters or dimensions read the answers.
 """
 
 from __future__ import annotations
@@ -54,17 +55,29 @@ def uses_rollup(filters: Filters) -> bool:
             and timezone.get_current_timezone_name() == timezone.get_default_timezone_name())
 
 
+def refresh(survey: Survey, filters: Filters, *, dimension: str | None = None) -> None:
+    """Bring the roll-up up to date with the answers, if the figures of ``filters`` (and
+    of segments by ``dimension``) will read it. Each page calls it once, before its
+    figures: two reads when no answer changed since the last call."""
+    if not uses_rollup(filters) or (dimension is not None
+                                    and dimension not in ROLLUP_DIMENSIONS):
+        return
+    if filters.scope == "organisation":
+        rollups.refresh(Survey.objects.filter(organisation_id=survey.organisation_id,
+                                              kind=survey.kind).values_list("pk", flat=True))
+    else:
+        rollups.refresh([survey.pk])
+
+
 def cells(survey: Survey, filters: Filters, *, dates: bool = True
           ) -> QuerySet[DailyScoreCount]:
     """The roll-up cells that :func:`responses` would count, with ``count`` answers each
-    (brought up to date with the answers first)."""
+    (as of the last :func:`refresh`)."""
     if filters.scope == "organisation":
-        surveys = list(Survey.objects.filter(organisation_id=survey.organisation_id,
-                                             kind=survey.kind).values_list("pk", flat=True))
+        found = DailyScoreCount.objects.filter(survey__organisation_id=survey.organisation_id,
+                                               survey__kind=survey.kind)
     else:
-        surveys = [survey.pk]
-    rollups.refresh(surveys)
-    found = DailyScoreCount.objects.filter(survey_id__in=surveys)
+        found = DailyScoreCount.objects.filter(survey=survey)
     condition = Q(count__gt=0)
     if dates and filters.since:
         condition &= Q(day__gte=filters.since)
