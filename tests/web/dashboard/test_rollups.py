@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test import TestCase, TransactionTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils import timezone
 from opennps.web.dashboard import pages, rollups, services
 from opennps.web.dashboard.filters import Filters
 from opennps.web.dashboard.models import DailyScoreCount
-from opennps.web.surveys.models import Response, Survey
+from opennps.web.surveys.models import Response, Survey, SurveyRequest
 from opennps.web.surveys.services import answers
 from opennps.web.surveys.services.imports import import_responses
 
@@ -261,6 +261,56 @@ class ConcurrentAnswerTests(TransactionTestCase):
         self.assertEqual(Response.objects.filter(survey=survey).count(), 4 + 8 * 5)
         rollups.refresh([survey.pk])
         self.assertEqual(rollup_cells(survey), raw_cells(survey))
+
+    def test_an_answer_committed_just_after_a_refresh_is_counted_by_the_next(self) -> None:
+        # The answer's updated_at is set before the refresh reads, but it commits after:
+        # the refresh cannot see it, and the fingerprint of the window must make the next
+        # refresh count it (for a new answer, and for a re-answer of an old day).
+        require_postgres()
+        survey = make_survey()
+        [old] = add_answers(survey, [{"score": 2, "at": LATE}])
+        rollups.refresh([survey.pk])
+        for request, score in ((make_request(survey), 9), (old.request, 10)):
+            self._commit_during_a_refresh(survey, request, score)
+            self.assertNotEqual(rollup_cells(survey), raw_cells(survey))
+            rollups.refresh([survey.pk])
+            self.assertEqual(rollup_cells(survey), raw_cells(survey))
+
+    def _commit_during_a_refresh(self, survey: Survey, request: SurveyRequest,
+                                 score: int) -> None:
+        """Answer in a transaction that commits while a refresh runs: after the refresh
+        has recounted the days it found, before it returns."""
+        written, go = threading.Event(), threading.Event()
+        errors: list[BaseException] = []
+
+        def answer() -> None:
+            try:
+                with transaction.atomic():
+                    answers.record_score(request, score, language="en")
+                    written.set()
+                    go.wait(10)
+            except BaseException as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+            finally:
+                connections.close_all()
+
+        recount = rollups._recount
+
+        def recount_then_commit(*args: Any, **kwargs: Any) -> int:
+            counted = recount(*args, **kwargs)
+            go.set()
+            thread.join()
+            return counted
+
+        answers.record_score(make_request(survey), 5, language="en")  # so that it recounts
+        thread = threading.Thread(target=answer)
+        thread.start()
+        self.assertTrue(written.wait(10))
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(rollups, "_recount", recount_then_commit)
+            rollups.refresh([survey.pk])
+        self.assertTrue(go.is_set())
+        self.assertEqual(errors, [])
 
     def test_refreshes_during_answers_take_turns_and_miss_nothing(self) -> None:
         require_postgres()
