@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
-from django.db import connections
 from django.test import Client, TestCase, TransactionTestCase, override_settings
 from django.urls import reverse
 
 from opennps.web.surveys.models import OpenLinkMode, OpenLinkUse, Response
 
-from .conftest import require_postgres
+from .conftest import require_postgres, run_together
 from .factories import make_survey
 
 
@@ -101,22 +99,14 @@ class OpenLinkLimitAcrossProcessesTests(TransactionTestCase):
         require_postgres()
         survey = make_survey(open_link=OpenLinkMode.ANONYMOUS)
         url = reverse("surveys:open", args=[survey.open_token])
-        barrier, codes = threading.Barrier(8), []
+        codes: list[int] = []
 
-        def answer() -> None:
-            try:
-                barrier.wait()
-                for _ in range(2):
-                    codes.append(Client().post(url, {"score": "8"},
-                                               REMOTE_ADDR="10.1.1.1").status_code)
-            finally:
-                connections.close_all()
+        def answer(_index: int) -> None:
+            for _ in range(2):
+                codes.append(Client().post(url, {"score": "8"},
+                                           REMOTE_ADDR="10.1.1.1").status_code)
 
-        threads = [threading.Thread(target=answer) for _ in range(8)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        self.assertEqual(run_together(answer, 8), [])
         self.assertEqual(sorted(codes), [302] * 5 + [429] * 11)
         self.assertEqual(Response.objects.filter(survey=survey).count(), 5)
 

@@ -24,7 +24,7 @@ from opennps.web.surveys.models import Response, Survey, SurveyRequest
 from opennps.web.surveys.services import answers
 from opennps.web.surveys.services.imports import import_responses
 
-from ..conftest import require_postgres
+from ..conftest import require_postgres, run_together
 from ..factories import make_organisation, make_request, make_survey
 from .helpers import add_answers
 
@@ -237,27 +237,13 @@ class ConcurrentAnswerTests(TransactionTestCase):
         require_postgres()
         survey = make_survey(open_link="anonymous")
         shared = [make_request(survey, channel="email") for _ in range(4)]
-        barrier = threading.Barrier(8)
-        errors: list[BaseException] = []
-
         def answer(index: int) -> None:
-            try:
-                barrier.wait()
-                for round_ in range(5):
-                    request = shared[(index + round_) % len(shared)]
-                    answers.record_score(request, (index + round_) % 11, language="en")
-                    answers.answer_anonymously(survey, 9, channel="web", language="en")
-            except BaseException as error:  # noqa: BLE001 - reported by the main thread
-                errors.append(error)
-            finally:
-                connections.close_all()
+            for round_ in range(5):
+                request = shared[(index + round_) % len(shared)]
+                answers.record_score(request, (index + round_) % 11, language="en")
+                answers.answer_anonymously(survey, 9, channel="web", language="en")
 
-        threads = [threading.Thread(target=answer, args=(i,)) for i in range(8)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        self.assertEqual(errors, [])
+        self.assertEqual(run_together(answer, 8), [])
         self.assertEqual(Response.objects.filter(survey=survey).count(), 4 + 8 * 5)
         rollups.refresh([survey.pk])
         self.assertEqual(rollup_cells(survey), raw_cells(survey))
@@ -315,29 +301,15 @@ class ConcurrentAnswerTests(TransactionTestCase):
     def test_refreshes_during_answers_take_turns_and_miss_nothing(self) -> None:
         require_postgres()
         survey = make_survey(open_link="anonymous")
-        barrier = threading.Barrier(6)
-        errors: list[BaseException] = []
-
         def work(index: int) -> None:
-            try:
-                barrier.wait()
-                for round_ in range(8):
-                    if index % 2:
-                        answers.answer_anonymously(survey, (index + round_) % 11,
-                                                   channel="web", language="en")
-                    else:
-                        rollups.refresh([survey.pk])
-            except BaseException as error:  # noqa: BLE001 - reported by the main thread
-                errors.append(error)
-            finally:
-                connections.close_all()
+            for round_ in range(8):
+                if index % 2:
+                    answers.answer_anonymously(survey, (index + round_) % 11, channel="web",
+                                               language="en")
+                else:
+                    rollups.refresh([survey.pk])
 
-        threads = [threading.Thread(target=work, args=(i,)) for i in range(6)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        self.assertEqual(errors, [])
+        self.assertEqual(run_together(work, 6), [])
         rollups.refresh([survey.pk])
         self.assertEqual(sum(rollup_cells(survey).values()), 3 * 8)
         self.assertEqual(rollup_cells(survey), raw_cells(survey))
