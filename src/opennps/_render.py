@@ -16,7 +16,7 @@ from typing import Any
 
 from opennps._i18n import N_, ngettext
 from opennps._i18n import gettext as _
-from opennps.analysis import FileAnalysis, FileComparison, Skipped, skipped_summary
+from opennps.analysis import FileAnalysis, FileComparison, skipped_fields, skipped_summary
 from opennps.core import BANDS, compare_to_benchmarks
 from opennps.core._breakdown import Breakdown, Comparison, Figure
 
@@ -154,12 +154,6 @@ def _comparison_fields(c: Comparison | None) -> dict[str, Any] | None:
     return fields
 
 
-def _skipped_fields(skipped: Sequence[Skipped]) -> list[dict[str, Any]]:
-    return [{"reason": s.reason, "count": s.count,
-             "examples": [{"row": row, "value": value} for row, value in s.examples]}
-            for s in skipped]
-
-
 def _label(key: Any) -> str:
     if isinstance(key, tuple):
         return " / ".join("" if v is None else str(v) for v in key)
@@ -221,7 +215,7 @@ def analysis_json(analysis: FileAnalysis) -> dict[str, Any]:
         "periods": [{"period": p.key, **_figure_fields(p),
                      "vs_previous": _comparison_fields(p.comparison)} for p in b.periods],
         "undated": b.undated,
-        "skipped": _skipped_fields(analysis.skipped),
+        "skipped": skipped_fields(analysis.skipped),
         **_interpretation(analysis),
     }
 
@@ -293,7 +287,7 @@ def comparison_json(comparison: FileComparison) -> dict[str, Any]:
             "small": min(row.result_a.n, row.result_b.n) < comparison.min_n,
             **(_comparison_fields(row.comparison) or {}),
         } for row in comparison.rows],
-        "skipped": _skipped_fields(comparison.skipped),
+        "skipped": skipped_fields(comparison.skipped),
     }
 
 

@@ -38,8 +38,9 @@ if TYPE_CHECKING:
     from opennps.engine import HistogramSet
     from opennps.io import Dataset
 
-__all__ = ["Counted", "FileAnalysis", "FileComparison", "FileOptions", "Skipped", "analyze_file",
-           "compare_file", "count_file", "skipped_summary"]
+__all__ = ["BadRows", "Counted", "FileAnalysis", "FileComparison", "FileOptions", "Skipped",
+           "analyze_file", "compare_file", "count_file", "date_error", "score_error",
+           "skipped_fields", "skipped_summary"]
 
 DATE_COLUMN = "opennps_date"
 
@@ -90,6 +91,64 @@ def _is_missing(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
+EXAMPLES = 10  # rows named per reason when bad rows are skipped
+
+
+def score_error(dataset: Dataset, row: int, value: object) -> InvalidValueError:
+    """The error for a score that is present but not on the scale: row, value and fix."""
+    from opennps.io import describe_score_error
+
+    column = dataset.score_column
+    return InvalidValueError(
+        describe_score_error(row=row, column=column, value=value, scale=dataset.scale,
+                             name=dataset.name),
+        row=row, column=column, value=value)
+
+
+def date_error(dataset: Dataset, row: int, value: object) -> InvalidValueError:
+    """The error for a date that is present but unreadable: row, value and fix."""
+    from opennps.io import describe_date_error
+
+    column = dataset.date_column or DATE_COLUMN
+    return InvalidValueError(
+        describe_date_error(row=row, column=column, value=value, name=dataset.name),
+        row=row, column=column, value=value)
+
+
+class BadRows:
+    """The bad-row rules for a reader that meets the rows one by one (``opennps themes``),
+    as :func:`count_file` applies them to a whole file: a present but unusable score, or
+    date when dates are used, raises at its row; with ``skip_invalid`` the row is counted
+    and the first ten are named, in the same :class:`Skipped` records.
+    """
+
+    def __init__(self, dataset: Dataset, skip_invalid: bool) -> None:
+        self.dataset = dataset
+        self.skip_invalid = skip_invalid
+        self._counts: dict[str, int] = {"invalid-score": 0, "invalid-date": 0}
+        self._examples: dict[str, list[tuple[int, str | None]]] = {
+            reason: [] for reason in self._counts}
+
+    def bad_score(self, row: int, value: object) -> None:
+        if not self.skip_invalid:
+            raise score_error(self.dataset, row, value)
+        self._add("invalid-score", row, value)
+
+    def bad_date(self, row: int, value: object) -> None:
+        if not self.skip_invalid:
+            raise date_error(self.dataset, row, value)
+        self._add("invalid-date", row, value)
+
+    def _add(self, reason: str, row: int, value: object) -> None:
+        self._counts[reason] += 1
+        if len(self._examples[reason]) < EXAMPLES:
+            self._examples[reason].append((row, None if value is None else str(value)))
+
+    def skipped(self) -> tuple[Skipped, ...]:
+        return tuple(Skipped(reason, count, tuple(self._examples[reason]))
+                     for reason, count in self._counts.items() if count)
+
+
 def count_file(path: str | Path, *, by: Sequence[str] = (), period: str | None = None,
                since: date | datetime | None = None, until: date | datetime | None = None,
                where: Mapping[str, tuple[object, ...]] | None = None,
@@ -99,7 +158,7 @@ def count_file(path: str | Path, *, by: Sequence[str] = (), period: str | None =
     import duckdb
 
     from opennps.engine import Filters, compute_histograms, connect
-    from opennps.io import describe_date_error, describe_score_error, parse_score
+    from opennps.io import parse_score
 
     uses_dates = period is not None or since is not None or until is not None
     equals: dict[str, tuple[object, ...]] = dict(where or {})
@@ -129,13 +188,9 @@ def count_file(path: str | Path, *, by: Sequence[str] = (), period: str | None =
                 return not _is_missing(raw) and parse_score(raw, dataset.scale) is None
 
             total, examples = dataset.locate(dataset.score_column, is_bad,
-                                             limit=10 if skip_invalid else 1)
+                                             limit=EXAMPLES if skip_invalid else 1)
             if not skip_invalid:
-                row, value = examples[0]
-                raise InvalidValueError(
-                    describe_score_error(row=row, column=dataset.score_column, value=value,
-                                         scale=dataset.scale, name=dataset.name),
-                    row=row, column=dataset.score_column, value=value)
+                raise score_error(dataset, *examples[0])
             skipped.append(Skipped("invalid-score", total, tuple(examples)))
         missing = sum(count for raw, count in histograms.invalid_scores.items()
                       if _is_missing(raw))
@@ -143,13 +198,9 @@ def count_file(path: str | Path, *, by: Sequence[str] = (), period: str | None =
             skipped.append(Skipped("missing-score", missing))
         if uses_dates and histograms.invalid_dates:
             total, examples = dataset.locate(DATE_COLUMN, _is_missing,
-                                             limit=10 if skip_invalid else 1)
+                                             limit=EXAMPLES if skip_invalid else 1)
             if not skip_invalid:
-                row, value = examples[0]
-                column = dataset.date_column or DATE_COLUMN
-                raise InvalidValueError(
-                    describe_date_error(row=row, column=column, value=value, name=dataset.name),
-                    row=row, column=column, value=value)
+                raise date_error(dataset, *examples[0])
             # The engine already leaves rows with a bad date out of every histogram when
             # the analysis uses dates: reporting them is all that is left to do.
             skipped.append(Skipped("invalid-date", total, tuple(examples)))
@@ -249,6 +300,13 @@ def compare_file(path: str | Path, *, by: Sequence[str] = (), period: str | None
                                        tested_periods[period_key]))
     return FileComparison(counted.dataset_name, mode, tuple(by), period, method,
                           confidence_level, adjustment, min_n, tuple(rows), counted.skipped)
+
+
+def skipped_fields(skipped: Sequence[Skipped]) -> list[dict[str, Any]]:
+    """The rows left out, as JSON-ready data (every command's ``skipped`` field)."""
+    return [{"reason": s.reason, "count": s.count,
+             "examples": [{"row": row, "value": value} for row, value in s.examples]}
+            for s in skipped]
 
 
 def skipped_summary(skipped: Sequence[Skipped]) -> list[str]:

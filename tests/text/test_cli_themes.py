@@ -58,6 +58,27 @@ def test_a_bad_score_exits_1_with_the_row_and_the_fix(tmp_path: Path) -> None:
     assert json.loads(skipped.output)["file"]["invalid_scores"] == 1
 
 
+def test_themes_and_analyze_skip_and_report_bad_rows_alike(tmp_path: Path) -> None:
+    path = _file(tmp_path, "Date,Score,Comment\n2025-01-05,9,fine\n2025-01-06,ten,bad\n"
+                           "later,3,late delivery\n2025-02-01,11,x\n", "bad.csv")
+    options = ["--skip-invalid", "--period", "month"]
+    outputs = {command: CliRunner().invoke(main, [command, str(path), *options])
+               for command in ("analyze", "themes")}
+    documents = {command: CliRunner().invoke(main, [command, str(path), *options, "--format",
+                                                    "json"]) for command in outputs}
+    for result in (*outputs.values(), *documents.values()):
+        assert result.exit_code == 0, result.output
+    for line in ("2 rows with an invalid score were skipped (row 2: 'ten', row 4: '11').",
+                 "1 row with an invalid date was skipped (row 3: 'later')."):
+        assert all(line in result.output for result in outputs.values())
+    skipped = [{"reason": "invalid-score", "count": 2,
+                "examples": [{"row": 2, "value": "ten"}, {"row": 4, "value": "11"}]},
+               {"reason": "invalid-date", "count": 1,
+                "examples": [{"row": 3, "value": "later"}]}]
+    assert json.loads(documents["themes"].output)["file"]["skipped"] == skipped
+    assert json.loads(documents["analyze"].output)["skipped"] == skipped
+
+
 def test_a_bad_taxonomy_exits_1_naming_file_theme_and_key(tmp_path: Path) -> None:
     taxonomy = _file(tmp_path, '[themes.x]\nen = ["ab*"]\n', "mine.toml")
     result = CliRunner().invoke(main, ["themes", str(_file(tmp_path)), "--taxonomy",

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from opennps.analysis import Skipped
 from opennps.errors import FileFormatError, InvalidValueError, MissingColumnError
 from opennps.text import analyze_themes_file, render_themes
 
@@ -75,7 +76,7 @@ def test_a_bad_score_stops_at_its_row_unless_skipped(tmp_path: Path) -> None:
     assert error.value.row == 2
     result = analyze_themes_file(path, skip_invalid=True)
     assert result.invalid_scores == 2
-    assert result.examples == ((2, "Score", "ten"), (3, "Score", "11"))
+    assert result.skipped == (Skipped("invalid-score", 2, ((2, "ten"), (3, "11"))),)
     assert result.report.counts.unscored == 2
     assert next(t for t in result.report.themes if t.id == "delivery").mentions == 2
 
@@ -90,6 +91,7 @@ def test_a_bad_date_matters_only_for_a_trend(tmp_path: Path) -> None:
         analyze_themes_file(path, period="month")
     result = analyze_themes_file(path, period="month", skip_invalid=True)
     assert result.invalid_dates == 1
+    assert result.skipped == (Skipped("invalid-date", 1, ((6, "soon"),)),)
 
 
 def test_missing_columns_name_the_columns_found_and_the_option(tmp_path: Path) -> None:

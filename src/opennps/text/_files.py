@@ -6,12 +6,12 @@ date and the ``by`` column only), so memory does not grow
 with the file. Rows are numbered 1, 2, … in file order, header rows not counted: the same
 numbering as every OpenNPS message and as the ``--tags-out`` file.
 
-Bad rows follow the rules of the other commands: a score that is present but not an
-integer from 0 to 10 stops the analysis at its row, unless ``skip_invalid`` is set; then
-the row's comment is still analysed and tagged but the row is left out of every NPS, and
-counted. A row with an empty score is unscored the same way, never an error. A date that
-does not parse stops the analysis only when a ``period`` is asked for (or is counted,
-with ``skip_invalid``).
+Bad rows follow the rules of the other commands (:class:`opennps.analysis.BadRows`): a
+score that is present but not an integer from 0 to 10 stops the analysis at its row,
+unless ``skip_invalid`` is set; then the row's comment is still analysed and tagged but
+the row is left out of every NPS, and counted. A row with an empty score is unscored the
+same way, never an error. A date that does not parse stops the analysis only when a
+``period`` is asked for (or is counted, with ``skip_invalid``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from opennps._i18n import gettext as _
-from opennps.errors import InvalidValueError, MissingColumnError
+from opennps.analysis import DATE_COLUMN, BadRows, Skipped
+from opennps.errors import MissingColumnError
 from opennps.text._collect import Answer, TaggedAnswer
 from opennps.text._report import ThemesReport, analyze_comments
 from opennps.text._taxonomy import Taxonomy, load_taxonomy
@@ -31,17 +32,14 @@ from opennps.text._taxonomy import Taxonomy, load_taxonomy
 __all__ = ["FileThemes", "analyze_themes_file", "write_tags"]
 
 BATCH_ROWS = 20_000
-_DATE = "opennps_date"
-_DATE_INVALID = "opennps_date_invalid"
 
 
 @dataclass(frozen=True, slots=True)
 class FileThemes:
-    """The report of a file, with what was read and left out of the NPS.
+    """The report of a file, with what was read and the rows left out of the NPS.
 
-    ``invalid_scores`` and ``invalid_dates`` count rows whose score or date was present
-    but unusable (only with ``skip_invalid``); ``examples`` names the first ten of them
-    as (row, column, raw value).
+    ``skipped`` holds the rows whose score or date was present but unusable (only with
+    ``skip_invalid``), counted and named as ``opennps analyze`` reports them.
     """
 
     name: str
@@ -49,9 +47,18 @@ class FileThemes:
     score_column: str
     date_column: str | None
     report: ThemesReport
-    invalid_scores: int = 0
-    invalid_dates: int = 0
-    examples: tuple[tuple[int, str, str], ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+
+    def _count(self, reason: str) -> int:
+        return sum(item.count for item in self.skipped if item.reason == reason)
+
+    @property
+    def invalid_scores(self) -> int:
+        return self._count("invalid-score")
+
+    @property
+    def invalid_dates(self) -> int:
+        return self._count("invalid-date")
 
 
 def write_tags(stream: IO[str]) -> Callable[[TaggedAnswer], None]:
@@ -125,8 +132,7 @@ def analyze_themes_file(path: str | Path, *, comment_column: str | None = None,
                                           suggestions=suggestions, by=by,
                                           on_tagged=write_tags(stream))
         return FileThemes(dataset.name, comment, dataset.score_column, dataset.date_column,
-                          report, reader.invalid_scores, reader.invalid_dates,
-                          tuple(reader.examples))
+                          report, reader.bad_rows.skipped())
 
 
 def _quote(name: str) -> str:
@@ -139,20 +145,19 @@ class _Reader:
         self.dataset = dataset
         self.comment = comment
         self.by = by
-        self.skip_invalid = skip_invalid
         self.uses_dates = uses_dates
         self.progress = progress
-        self.invalid_scores = 0
-        self.invalid_dates = 0
-        self.examples: list[tuple[int, str, str]] = []
+        self.bad_rows = BadRows(dataset, skip_invalid)
 
     def answers(self) -> Iterator[Answer]:
         import duckdb
 
+        from opennps.io import INVALID_DATE_COLUMN
+
         dataset = self.dataset
         raw_date = dataset.date_column if self.uses_dates else None
-        columns = list(dict.fromkeys(c for c in (self.comment, dataset.score_column, _DATE,
-                                                 _DATE_INVALID, self.by, raw_date)
+        columns = list(dict.fromkeys(c for c in (self.comment, dataset.score_column, DATE_COLUMN,
+                                                 INVALID_DATE_COLUMN, self.by, raw_date)
                                      if c is not None))
         select = ", ".join(_quote(c) for c in columns)
         con = duckdb.connect()
@@ -179,33 +184,14 @@ class _Reader:
             self.progress(1.0)
 
     def _answer(self, row: int, record: dict[str, Any]) -> Answer:
-        from opennps.io import describe_date_error, describe_score_error, is_missing, parse_score
+        from opennps.io import INVALID_DATE_COLUMN, is_missing, parse_score
 
         dataset = self.dataset
         raw = record[dataset.score_column]
         score = parse_score(raw, dataset.scale)
         if score is None and not is_missing(raw):
-            if not self.skip_invalid:
-                raise InvalidValueError(
-                    describe_score_error(row=row, column=dataset.score_column, value=raw,
-                                         scale=dataset.scale, name=dataset.name),
-                    row=row, column=dataset.score_column, value=raw)
-            self.invalid_scores += 1
-            self._example(row, dataset.score_column, raw)
-        when = record[_DATE]
-        if self.uses_dates and record.get(_DATE_INVALID):
-            column = dataset.date_column or _DATE
-            raw_date = record.get(column)
-            if not self.skip_invalid:
-                raise InvalidValueError(
-                    describe_date_error(row=row, column=column, value=raw_date,
-                                        name=dataset.name),
-                    row=row, column=column, value=raw_date)
-            self.invalid_dates += 1
-            self._example(row, column, raw_date)
+            self.bad_rows.bad_score(row, raw)
+        if self.uses_dates and record.get(INVALID_DATE_COLUMN):
+            self.bad_rows.bad_date(row, record.get(dataset.date_column or DATE_COLUMN))
         segment = record[self.by] if self.by is not None else None
-        return Answer(record[self.comment], score, when, row, segment)
-
-    def _example(self, row: int, column: str, value: object) -> None:
-        if len(self.examples) < 10:
-            self.examples.append((row, column, "" if value is None else str(value)))
+        return Answer(record[self.comment], score, record[DATE_COLUMN], row, segment)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from opennps._i18n import gettext as _
+from opennps.analysis import skipped_fields, skipped_summary
 from opennps.errors import InvalidArgumentError
 from opennps.text._contrast import Contrast, TermContrast
 from opennps.text._files import FileThemes
@@ -54,8 +55,7 @@ def themes_document(result: FileThemes | ThemesReport) -> dict[str, Any]:
                             "date_column": result.date_column,
                             "invalid_scores": result.invalid_scores,
                             "invalid_dates": result.invalid_dates,
-                            "invalid_examples": [{"row": r, "column": c, "value": v}
-                                                 for r, c, v in result.examples]}
+                            "skipped": skipped_fields(result.skipped)}
     document.update({
         "answers": counts.answers, "commented": counts.commented, "empty": counts.empty,
         "no_words": counts.no_words, "truncated": counts.truncated,
@@ -223,11 +223,8 @@ def _notes(result: FileThemes | ThemesReport) -> list[str]:
                "without a theme.").format(empty=c.empty, no_words=c.no_words,
                                           truncated=c.truncated, unscored=c.unscored,
                                           uncovered=c.uncovered)]
-    if isinstance(result, FileThemes) and (result.invalid_scores or result.invalid_dates):
-        rows = ", ".join(f"{row} ({value!r})" for row, _c, value in result.examples)
-        notes.append(_("Left out of the NPS: {scores} rows with an invalid score, {dates} with "
-                       "an invalid date; first rows: {rows}.").format(
-            scores=result.invalid_scores, dates=result.invalid_dates, rows=rows))
+    if isinstance(result, FileThemes):
+        notes.extend(skipped_summary(result.skipped))
     return notes
 
 

@@ -57,7 +57,13 @@ def _row_error(report: ImportReport, message: str) -> None:
 
 def _read(survey: Survey, dataset: Any, report: ImportReport) -> list[dict[str, Any]]:
     from opennps.engine import connect
-    from opennps.io import describe_date_error, describe_score_error, parse_score
+    from opennps.io import (
+        DATE_COLUMN,
+        INVALID_DATE_COLUMN,
+        describe_date_error,
+        describe_score_error,
+        parse_score,
+    )
 
     limit = opennps_settings()["COMMENT_MAX_CHARS"]
     table = dataset.to_ibis(connect(threads=1))
@@ -76,7 +82,7 @@ def _read(survey: Survey, dataset: Any, report: ImportReport) -> list[dict[str, 
                     row=number, column=dataset.score_column, value=raw, scale=dataset.scale,
                     name=dataset.name))
                 continue
-            if record.get("opennps_date_invalid"):
+            if record.get(INVALID_DATE_COLUMN):
                 _row_error(report, describe_date_error(
                     row=number, column=dataset.date_column or "", name=dataset.name,
                     value=record.get(dataset.date_column or "")))
@@ -89,7 +95,7 @@ def _read(survey: Survey, dataset: Any, report: ImportReport) -> list[dict[str, 
                         "row": number, "name": dataset.name, "length": len(comment),
                         "limit": limit})
                 continue
-            answered = record.get("opennps_date")
+            answered = record.get(DATE_COLUMN)
             properties = {c: _json_value(record.get(c)) for c in data_columns}
             rows.append({"score": score, "comment": comment, "answered_at": answered,
                          "properties": properties,
