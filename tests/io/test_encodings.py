@@ -77,15 +77,67 @@ def test_cp1250_and_cp1251_are_told_apart_by_their_bytes(tmp_path: Path) -> None
         assert (pl.encoding, ru.encoding) == ("cp1250", "cp1251")
 
 
+COMMENTS = {
+    # language: (code page Excel saves it in, header, comment)
+    "sv": ("cp1252", "Betyg;Kommentar", "Så nöjd, väldigt bra service och snabb leverans"),
+    "fi": ("cp1252", "Arvosana;Kommentti", "Erittäin hyvä palvelu, nopea toimitus, kiitos"),
+    "fr": ("cp1252", "Score;Comment", "Très bien, livraison rapide, je recommande à tous"),
+    "es": ("cp1252", "Score;Comment", "El envío llegó a España en dos días, muy señor mío"),
+    "lt": ("cp1257", "Įvertinimas;Komentaras", "Labai ačiū už greitą pristatymą, viskas puiku"),
+    "pl": ("cp1250", "Ocena;Komentarz", "Świetna obsługa, polecę znajomym, dziękuję"),
+    "ru": ("cp1251", "Оценка;Комментарий", "Отличный сервис, быстрая доставка, спасибо"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(COMMENTS))
+def test_the_code_page_is_told_by_the_language_of_the_text(
+        tmp_path: Path, fetch: Fetch, language: str) -> None:
+    code_page, header, comment = COMMENTS[language]
+    path = tmp_path / f"{language}.csv"
+    path.write_bytes(f"{header}\n9;{comment}\n3;ok\n".encode(code_page))
+    with open_dataset(path) as ds:
+        assert ds.encoding == code_page
+        assert list(fetch(ds)[0].values())[1] == comment
+
+
+def test_english_with_a_few_polish_comments_is_read_as_cp1250(
+        tmp_path: Path, fetch: Fetch) -> None:
+    lines = [f"{i % 11};Great service, thanks" for i in range(200)]
+    lines += ["10;Świetna obsługa, polecę", "2;Za drogo, źle zapakowane"]
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(("Score;Comment\n" + "\n".join(lines) + "\n").encode("cp1250"))
+    with open_dataset(path) as ds:
+        assert ds.encoding == "cp1250"
+        assert fetch(ds)[-1]["Comment"] == "Za drogo, źle zapakowane"
+
+
+def test_text_with_only_symbols_beyond_ascii_keeps_them(tmp_path: Path, fetch: Fetch) -> None:
+    path = tmp_path / "prices.csv"
+    path.write_bytes("Score;Comment\n7;Worth the 10 € – isn’t it?\n".encode("cp1252"))
+    with open_dataset(path) as ds:
+        assert fetch(ds)[0]["Comment"] == "Worth the 10 € – isn’t it?"
+
+
 def test_an_explicit_encoding_overrides_detection(tmp_path: Path, fetch: Fetch) -> None:
     path = tmp_path / "svar.csv"
     path.write_bytes("Betyg;Kommentar\n9;Så nöjd, väldigt bra\n".encode("cp1252"))
     with open_dataset(path) as guessed:
-        assert guessed.encoding == "cp1250"  # the default guess for Latin text; å is lost
-        assert fetch(guessed)[0]["Kommentar"] != "Så nöjd, väldigt bra"
-    with open_dataset(path, encoding="windows-1252") as ds:
+        assert guessed.encoding == "cp1252"
+        assert fetch(guessed)[0]["Kommentar"] == "Så nöjd, väldigt bra"
+    with open_dataset(path, encoding="windows-1250") as ds:
+        assert ds.encoding == "cp1250"
+        assert fetch(ds)[0]["Kommentar"] == "Sĺ nöjd, väldigt bra"
+
+
+def test_a_swedish_letter_after_a_long_ascii_start_is_read_as_cp1252(
+        tmp_path: Path, fetch: Fetch) -> None:
+    path = tmp_path / "late-sv.csv"
+    body = "".join(f"{i % 11};ok\n" for i in range(400_000))  # about 2 MiB of ASCII
+    path.write_bytes(("Betyg;Kommentar\n" + body + "10;Så nöjd, tack så mycket\n")
+                     .encode("cp1252"))
+    with open_dataset(path) as ds:
         assert ds.encoding == "cp1252"
-        assert fetch(ds)[0]["Kommentar"] == "Så nöjd, väldigt bra"
+        assert fetch(ds)[-1]["Kommentar"] == "Så nöjd, tack så mycket"
 
 
 def test_single_byte_text_after_a_long_ascii_start_is_still_transcoded(

@@ -1,8 +1,9 @@
 """Text encodings: detect them from the bytes and make a UTF-8 file for DuckDB.
 
 DuckDB reads UTF-8 only (it skips a UTF-8 byte order mark). Anything else (UTF-16, or the
-single-byte code pages Excel writes for Polish and Russian) is transcoded once, in chunks,
-to a temporary UTF-8 file. A UTF-8 file is checked in one fast pass and read in place.
+single-byte Windows code pages Excel writes: cp1250 for Polish, cp1251 for Russian, cp1252
+for Swedish and Finnish, cp1257 for Lithuanian) is transcoded once, in chunks, to a
+temporary UTF-8 file. A UTF-8 file is checked in one fast pass and read in place.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import codecs
 import re
 from contextlib import ExitStack
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from opennps._i18n import gettext as _
 from opennps.errors import FileFormatError, InvalidArgumentError
@@ -22,6 +25,19 @@ SAMPLE_BYTES = 1 << 20
 _CHUNK = 1 << 22
 _WORD = re.compile(rb"[A-Za-z\x80-\xff]+")
 _UTF8 = ("utf-8", "utf-8-sig")
+# The Windows code page of the languages whose spreadsheets are saved in one (py3langid's
+# codes; the first code page wins a tie). Greek, Turkish and other code pages are left to
+# --encoding.
+CODE_PAGES: dict[str, tuple[str, ...]] = {
+    "cp1250": ("pl", "cs", "sk", "hu", "sl", "hr", "ro", "bs", "sq"),
+    "cp1252": ("en", "sv", "fi", "de", "fr", "es", "it", "pt", "nl", "da", "no", "nb", "nn",
+               "is", "ca", "eu", "gl", "af", "id", "ms", "ga", "lb", "oc", "wa", "br"),
+    "cp1251": ("ru", "uk", "bg", "be", "sr", "mk", "kk", "ky", "mn"),
+    "cp1257": ("lt", "lv", "et"),
+}
+LATIN_CODE_PAGES = ("cp1250", "cp1252", "cp1257")
+_LINES_SAMPLE = 1 << 15  # bytes of the lines holding bytes >= 0x80 that the languages are read from
+_SURE = 0.6  # share of the language probability a code page's languages need to be chosen
 
 
 def normalize_encoding(encoding: str) -> str:
@@ -42,12 +58,14 @@ def normalize_encoding(encoding: str) -> str:
 
 
 def guess_single_byte(sample: bytes) -> str:
-    """Tell Russian text in cp1251 from Polish (Central European) text in cp1250.
+    """Tell which Windows code page a sample of a spreadsheet export is in.
 
-    Words written in Cyrillic are runs of bytes 0xC0–0xFF only; Polish words are mostly
-    ASCII letters with a few high bytes (ą=0xB9, ś=0x9C, ł=0xB3, ż=0xBF, ę=0xEA). Each word
-    holding a high byte votes: all high bytes for cp1251, mixed with ASCII for cp1250.
-    A tie (no such words) gives cp1250.
+    Cyrillic (cp1251) is told by the bytes (:func:`_cyrillic`). Among the Latin code pages,
+    the lines that hold bytes ≥ 0x80 are decoded in each, and the language of each reading
+    identified (py3langid, offline): the code page whose languages (:data:`CODE_PAGES`)
+    take most of the probability wins, as Swedish read in cp1252 reads as Swedish, and
+    Lithuanian read in cp1252 does not read as any language of cp1252. When no reading is
+    clearly in a language of its code page (symbols only, very short text), cp1250.
 
     Examples
     --------
@@ -55,8 +73,59 @@ def guess_single_byte(sample: bytes) -> str:
     'cp1251'
     >>> guess_single_byte("Ocena;Komentarz;Świetna obsługa, polecę".encode("cp1250"))
     'cp1250'
+    >>> guess_single_byte("Betyg;Kommentar;Så nöjd, väldigt bra service".encode("cp1252"))
+    'cp1252'
+    >>> guess_single_byte("Įvertinimas;Komentaras;Labai ačiū už greitą pristatymą".encode(
+    ...     "cp1257"))
+    'cp1257'
     """
-    cyrillic = central = 0
+    if _cyrillic(sample):
+        return "cp1251"
+    lines = b"\n".join(line for line in sample.splitlines()
+                       if any(byte >= 0x80 for byte in line))[:_LINES_SAMPLE]
+    shares = _language_shares(lines, LATIN_CODE_PAGES) if lines else {}
+    if shares:
+        best = max(shares, key=lambda code_page: shares[code_page])
+        if shares[best] >= _SURE:
+            return best
+    return "cp1250"
+
+
+def _language_shares(text: bytes, code_pages: tuple[str, ...]) -> dict[str, float]:
+    """For each code page, the probability that ``text`` read in it is in one of its
+    languages."""
+    identifier = _identifier()
+    if identifier is None:
+        return {}
+    shares = {}
+    for code_page in code_pages:
+        ranked = identifier.rank(text.decode(code_page, errors="replace"))
+        shares[code_page] = sum(p for language, p in ranked
+                                if language in CODE_PAGES[code_page])
+    return shares
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    try:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    except ImportError:  # pragma: no cover - py3langid is a dependency
+        return None
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def _cyrillic(sample: bytes) -> bool:
+    """Whether single-byte text is Cyrillic (cp1251) rather than Latin, by its bytes.
+
+    Words written in Cyrillic are runs of bytes 0xC0–0xFF only; Latin words (Polish,
+    Swedish, Lithuanian) are mostly ASCII letters with a few high bytes. Each word holding
+    a high byte votes: all high bytes for Cyrillic, mixed with ASCII for Latin; a tie
+    (no such words) is Latin.
+
+    >>> _cyrillic("Оценка;Комментарий".encode("cp1251")), _cyrillic("Cena 10 €".encode("cp1250"))
+    (True, False)
+    """
+    cyrillic = latin = 0
     for word in _WORD.findall(sample):
         high = sum(1 for byte in word if byte >= 0x80)
         if not high:
@@ -64,8 +133,8 @@ def guess_single_byte(sample: bytes) -> str:
         if high == len(word):
             cyrillic += sum(1 for byte in word if byte >= 0xC0) * 10 >= 8 * len(word)
         else:
-            central += 1
-    return "cp1251" if cyrillic > central else "cp1250"
+            latin += 1
+    return cyrillic > latin
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
@@ -87,8 +156,8 @@ def detect_encoding(sample: bytes) -> str:
 
     A byte order mark decides (UTF-8, UTF-16 LE/BE); UTF-16 without one is recognised by
     its zero bytes; text whose non-ASCII characters are mostly valid UTF-8 is UTF-8 (a stray
-    bad byte is then reported where it is); anything else is cp1250 or cp1251, decided by
-    :func:`guess_single_byte`.
+    bad byte is then reported where it is); anything else is a Windows code page, decided
+    by :func:`guess_single_byte`.
 
     Examples
     --------
@@ -181,7 +250,8 @@ def to_utf8(path: Path, *, encoding: str | None, name: str, workdir: Path) -> tu
 
     ``encoding`` (a user's choice) overrides detection. A UTF-8 file is only checked and
     returned as it is; others are transcoded into ``workdir``. If bytes that are not UTF-8
-    turn up after a sample that was all ASCII, the file is read as cp1250/cp1251 instead.
+    turn up after a sample that was all ASCII, the file is read in the code page that
+    :func:`guess_single_byte` finds around them.
 
     Raises
     ------

@@ -75,7 +75,7 @@ def open_dataset(source: str | os.PathLike[str], *, format: str | None = None,
         One of ``LAYOUTS``; default: detected from the header.
     encoding : str, optional
         The text encoding (any Python codec name); default: detected (UTF-8, UTF-8 with
-        BOM, UTF-16 with BOM, cp1250, cp1251).
+        BOM, UTF-16, and the Windows code pages cp1250, cp1251, cp1252 and cp1257).
     delimiter : str, optional
         The field delimiter of CSV/TSV (``"tab"`` for TAB); default: detected.
     score_column, date_column, comment_column, id_column : str, optional
