@@ -77,6 +77,31 @@ def test_an_explicit_delimiter_and_format_override_detection(tmp_path: Path,
         assert ds.delimiter == "\t"
 
 
+@pytest.mark.parametrize("first_line", ["sep=;", '"sep=;"', "SEP=;"])
+def test_excel_sep_line_names_the_delimiter_and_is_not_a_row(
+        tmp_path: Path, fetch: Fetch, first_line: str) -> None:
+    # Excel writes (and reads) a first line "sep=;" naming the delimiter of the file.
+    path = tmp_path / "excel.csv"
+    path.write_bytes((f"{first_line}\r\nScore;Comment\r\n9;Fast, friendly\r\n"
+                      '7;"two\r\nlines"\r\n').encode("utf-8-sig"))
+    with open_dataset(path) as ds:
+        assert (ds.delimiter, ds.columns, ds.score_column) == (";", ("Score", "Comment"),
+                                                              "Score")
+        assert [(row["Score"], row["Comment"]) for row in fetch(ds)] == [
+            ("9", "Fast, friendly"), ("7", "two\r\nlines")]
+
+
+def test_rows_after_a_sep_line_are_numbered_from_the_first_answer(tmp_path: Path) -> None:
+    from opennps.analysis import count_file
+    from opennps.errors import InvalidValueError
+
+    path = tmp_path / "excel.csv"
+    path.write_text("sep=,\nScore,Comment\n9,ok\nten,bad\n", encoding="utf-8")
+    with pytest.raises(InvalidValueError, match=r"row 2, column 'Score'") as error:
+        count_file(path)
+    assert error.value.row == 2
+
+
 def test_text_without_a_known_extension_is_sniffed(tmp_path: Path) -> None:
     path = tmp_path / "export"
     path.write_text("Score\tComment\n9\tok\n", encoding="utf-8")

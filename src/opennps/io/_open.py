@@ -177,6 +177,10 @@ def _text(con: duckdb.DuckDBPyConnection, path: Path, name: str, kind: str | Non
         columns = ", ".join(f"{quote_literal(c)}: 'VARCHAR'" for c in header.columns)
         sql = f"read_json({quote_literal(str(data))}, format='{fmt}', columns={{{columns}}})"
         return kind, _Source(sql, header, {}, encoding=used)
+    hinted = excel_separator(text)
+    if hinted is not None:  # Excel's "sep=;" line: the delimiter, then the header
+        text = text.partition("\n")[2]
+        delimiter = delimiter or hinted
     if delimiter is None:
         delimiter = "\t" if kind == "tsv" else detect_delimiter(text, complete=complete)
     if kind is None or kind not in ("csv", "tsv"):
@@ -184,8 +188,9 @@ def _text(con: duckdb.DuckDBPyConnection, path: Path, name: str, kind: str | Non
     records = parse_records(text, delimiter, complete=complete, limit=3)
     header = read_header(records, layout)
     read_delimiter = delimiter
-    if header.header_rows > 1:
-        data = _drop_header_rows(data, delimiter, header, workdir)
+    if header.header_rows > 1 or hinted is not None:
+        data = _drop_header_rows(data, delimiter, header, workdir,
+                                 before=1 if hinted is not None else 0)
         read_delimiter = ","
     columns = ", ".join(f"{quote_literal(c)}: 'VARCHAR'" for c in header.columns)
     sql = (f"read_csv({quote_literal(str(data))}, delim={quote_literal(read_delimiter)}, "
@@ -194,13 +199,31 @@ def _text(con: duckdb.DuckDBPyConnection, path: Path, name: str, kind: str | Non
     return kind, _Source(sql, header, {}, encoding=used, delimiter=delimiter)
 
 
-def _drop_header_rows(data: Path, delimiter: str, header: Header, workdir: Path) -> Path:
-    """Stream the file to one with a single header row (quoted line breaks respected)."""
+def excel_separator(text: str) -> str | None:
+    r"""The delimiter named by a first line ``sep=;`` (as Excel writes and reads), or None.
+
+    >>> excel_separator("sep=;\nScore;Comment\n"), excel_separator('"sep=,"\r\nScore\n')
+    (';', ',')
+    >>> excel_separator("Score;Comment\n") is None
+    True
+    """
+    first = text.partition("\n")[0].strip().strip('"')
+    if len(first) == 5 and first[:4].lower() == "sep=":
+        return first[4]
+    return None
+
+
+def _drop_header_rows(data: Path, delimiter: str, header: Header, workdir: Path, *,
+                      before: int = 0) -> Path:
+    """Stream the file to one with a single header row (quoted line breaks respected),
+    leaving out ``before`` lines ahead of the header (a ``sep=`` line)."""
     out = workdir / "data.csv"
     limit = csv.field_size_limit(2**31 - 1)  # long comments are fine; restored below
     try:
         with data.open(encoding="utf-8-sig", newline="") as src, \
                 out.open("w", encoding="utf-8", newline="") as dst:
+            for _line in range(before):
+                src.readline()
             reader = csv.reader(src, delimiter=delimiter)
             writer = csv.writer(dst, lineterminator="\n")
             skipped = 0
