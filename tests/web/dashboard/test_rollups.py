@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection, connections, transaction
-from django.test import TestCase, TransactionTestCase, override_settings
+from django.test import Client, TestCase, TransactionTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from opennps.web.dashboard import pages, rollups, services
@@ -25,7 +26,7 @@ from opennps.web.surveys.services import answers
 from opennps.web.surveys.services.imports import import_responses
 
 from ..conftest import require_postgres, run_together
-from ..factories import make_organisation, make_request, make_survey
+from ..factories import make_organisation, make_request, make_survey, make_user
 from .helpers import add_answers
 
 # 22:30 UTC is already the next day in Helsinki: the roll-up must use the site's days.
@@ -167,6 +168,33 @@ class MaintenanceTests(TestCase):
         call_command("rebuild_rollups", "--survey", str(self.survey.pk), stdout=StringIO())
         self.assertEqual(rollup_cells(self.survey), raw_cells(self.survey))
         self.assertEqual(rollup_cells(other), raw_cells(other))
+
+
+class AnswerThenDashboardTests(TestCase):
+    """End to end: answers posted on the survey pages are on the dashboard at once."""
+
+    def test_the_overview_counts_each_answer_as_soon_as_it_is_posted(self) -> None:
+        organisation = make_organisation()
+        survey = make_survey(organisation)
+        self.client.force_login(make_user(organisation))
+        overview = reverse("dashboard:overview", args=[survey.pk])
+        first, second = make_request(survey), make_request(survey)
+
+        def post(request: SurveyRequest, score: int) -> None:
+            answer = Client().post(reverse("surveys:respond", args=[request.token]),
+                                   {"score": score}, HTTP_ACCEPT="application/json")
+            self.assertEqual(answer.status_code, 200)
+
+        def distribution() -> dict[int, int]:
+            headline = self.client.get(overview).context["headline"]
+            return {d["score"]: d["count"] for d in headline["distribution"] if d["count"]}
+
+        post(first, 3)
+        self.assertEqual(distribution(), {3: 1})
+        post(second, 10)
+        self.assertEqual(distribution(), {3: 1, 10: 1})
+        post(first, 9)  # the respondent changes their mind
+        self.assertEqual(distribution(), {9: 1, 10: 1})
 
 
 def _figures(survey: Survey, filters: Filters) -> dict[str, Any]:
