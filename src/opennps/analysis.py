@@ -57,6 +57,7 @@ class FileOptions:
     date_column: str | None = None
     comment_column: str | None = None
     id_column: str | None = None
+    sheet: str | None = None
 
     def open(self, path: str | Path, scale: Scale | None = None) -> Dataset:
         from opennps.core import NPS_SCALE
@@ -66,7 +67,7 @@ class FileOptions:
                             encoding=self.encoding, delimiter=self.delimiter,
                             score_column=self.score_column, date_column=self.date_column,
                             comment_column=self.comment_column, id_column=self.id_column,
-                            scale=scale or NPS_SCALE)
+                            scale=scale or NPS_SCALE, sheet=self.sheet)
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,8 @@ def reading_options(function: Callable[..., Any]) -> Callable[..., Any]:
                help=N_("Vendor export layout (default: detected from the headers).")),
         option("--encoding", help=N_("Text encoding of a CSV/TSV file (default: detected).")),
         option("--delimiter", help=N_("Field delimiter of a CSV file (default: detected).")),
+        option("--sheet", help=N_("Sheet of an XLSX workbook, by name or number from 1 "
+                                  "(default: the first with a score column).")),
         option("--score-column", help=N_("Column with the 0–10 score (default: detected).")),
         option("--date-column", help=N_("Column with the answer date (default: detected).")),
     ])
@@ -153,7 +155,8 @@ def _count_options(path: str, kw: dict[str, Any]) -> dict[str, Any]:
     return {
         "options": FileOptions(format=kw["input_format"], layout=kw["layout"],
                                encoding=kw["encoding"], delimiter=kw["delimiter"],
-                               score_column=kw["score_column"], date_column=kw["date_column"]),
+                               score_column=kw["score_column"], date_column=kw["date_column"],
+                               sheet=kw["sheet"]),
         "since": kw["since"], "until": kw["until"], "where": kw["where"],
         "skip_invalid": kw["skip_invalid"], "progress": _progress(path, kw["progress"]),
     }
@@ -284,7 +287,8 @@ def compare(path: str, by: tuple[str, ...], period: str | None, pairs: str, meth
 @bad_row_options
 @output_options
 def themes(path: str, input_format: str | None, layout: str | None, encoding: str | None,
-           delimiter: str | None, score_column: str | None, date_column: str | None,
+           delimiter: str | None, sheet: str | None, score_column: str | None,
+           date_column: str | None,
            comment_column: str | None, by: str | None, period: str | None,
            taxonomy: str | None, language: str | None, min_count: int, top: int,
            suggestions: int, tags_out: str | None, skip_invalid: bool,
@@ -294,8 +298,9 @@ def themes(path: str, input_format: str | None, layout: str | None, encoding: st
 
         result = analyze_themes_file(
             path, input_format=input_format, layout=layout, encoding=encoding,
-            delimiter=delimiter, score_column=score_column, date_column=date_column,
-            comment_column=comment_column, by=by, period=period, taxonomy=taxonomy,
+            delimiter=delimiter, sheet=sheet, score_column=score_column,
+            date_column=date_column, comment_column=comment_column, by=by, period=period,
+            taxonomy=taxonomy,
             language=language, min_count=min_count, top=top, suggestions=suggestions,
             tags_out=tags_out, skip_invalid=skip_invalid,
             progress=_progress(path, progress))

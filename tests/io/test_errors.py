@@ -90,13 +90,13 @@ def test_an_xlsx_without_data_rows_is_refused(tmp_path: Path) -> None:
     assert str(caught.value) == HEADER_ONLY.format(name=tmp_path / "a.xlsx")
 
 
-def test_an_xlsx_with_an_empty_first_sheet_is_refused(tmp_path: Path) -> None:
+def test_an_xlsx_with_an_empty_sheet_is_refused(tmp_path: Path) -> None:
     openpyxl.Workbook().save(tmp_path / "a.xlsx")
     with pytest.raises(FileFormatError) as caught:
         open_dataset(tmp_path / "a.xlsx")
     assert str(caught.value) == (
-        f"{tmp_path / 'a.xlsx'} has an empty first sheet: there is nothing to analyse. Put the "
-        "responses on the first sheet, or export them as CSV.")
+        f"{tmp_path / 'a.xlsx'} has an empty sheet 'Sheet': there is nothing to analyse. Put "
+        "the responses on it, pass another sheet with --sheet, or export them as CSV.")
 
 
 def test_a_parquet_file_without_rows_is_refused(tmp_path: Path) -> None:

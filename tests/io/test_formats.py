@@ -164,6 +164,73 @@ def test_xlsx_first_sheet_is_read_as_text(tmp_path: Path, fetch: Fetch) -> None:
         dt.datetime(2025, 2, 3)]
 
 
+def write_workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+SUMMARY = [["Report", "Q4 2025"], ["NPS", "41"], ["Answers", "2"]]
+RESPONSES = [["Date", "How likely are you to recommend us?", "Why?"],
+             ["2025-10-01", 9, "Fast"], ["2025-10-02", 3, "Late"]]
+
+
+def test_xlsx_the_first_sheet_with_a_score_column_is_read(tmp_path: Path, fetch: Fetch) -> None:
+    path = write_workbook(tmp_path / "book.xlsx", {"Summary": SUMMARY, "Chart": [],
+                                                    "Responses": RESPONSES})
+    with open_dataset(path) as ds:
+        assert (ds.sheet, ds.score_column, ds.comment_column) == (
+            "Responses", "How likely are you to recommend us?", "Why?")
+        assert [row["Why?"] for row in fetch(ds)] == ["Fast", "Late"]
+
+
+def test_xlsx_a_sheet_is_chosen_by_name_or_number(tmp_path: Path, fetch: Fetch) -> None:
+    path = write_workbook(tmp_path / "book.xlsx", {"Wave 1": RESPONSES,
+                                                    "Wave 2": RESPONSES[:2]})
+    for wanted in ("Wave 2", "wave 2", "2", " 2 "):
+        with open_dataset(path, sheet=wanted) as ds:
+            assert ds.sheet == "Wave 2"
+            assert len(fetch(ds)) == 1
+    with open_dataset(path) as ds:
+        assert (ds.sheet, len(fetch(ds))) == ("Wave 1", 2)
+
+
+def test_xlsx_an_unknown_sheet_is_refused_with_the_sheets_there(tmp_path: Path) -> None:
+    path = write_workbook(tmp_path / "book.xlsx", {"Summary": SUMMARY, "Responses": RESPONSES})
+    with pytest.raises(InvalidArgumentError, match=r"book\.xlsx has no sheet 'Answers'; its "
+                       r"sheets are 'Summary', 'Responses'\. Pass one of those names, or its "
+                       r"number from 1\."):
+        open_dataset(path, sheet="Answers")
+    with pytest.raises(InvalidArgumentError, match="no sheet '3'"):
+        open_dataset(path, sheet="3")
+
+
+def test_xlsx_without_a_score_column_anywhere_names_the_first_sheet_columns(
+        tmp_path: Path) -> None:
+    from opennps.errors import MissingColumnError
+
+    path = write_workbook(tmp_path / "book.xlsx", {"Summary": SUMMARY, "Notes": [["Text"],
+                                                                                ["x"]]})
+    with pytest.raises(MissingColumnError,
+                       match=r"in .*book\.xlsx \(sheet 'Summary'\).*'Report', 'Q4 2025'"):
+        open_dataset(path)
+    with pytest.raises(FileFormatError, match=r"empty sheet 'Empty'.*--sheet"):
+        open_dataset(write_workbook(tmp_path / "e.xlsx", {"Empty": [], "Summary": SUMMARY}),
+                     sheet="Empty")
+
+
+def test_sheet_is_refused_for_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "answers.csv"
+    path.write_text("Score\n9\n", encoding="utf-8")
+    with pytest.raises(InvalidArgumentError, match=r"not an XLSX workbook.*leave out --sheet"):
+        open_dataset(path, sheet="1")
+
+
 def test_xlsx_ignores_blank_rows_above_the_header(tmp_path: Path, fetch: Fetch) -> None:
     path = write_xlsx(tmp_path / "answers.xlsx", [[None], ["NPS", "Kommentti"], [7, "Hyvä"]])
     with open_dataset(path) as ds:

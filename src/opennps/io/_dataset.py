@@ -96,6 +96,8 @@ class Dataset:
         One of ``FORMATS`` and one of ``LAYOUTS``.
     encoding, delimiter : str or None
         How the text was read (None for Parquet and XLSX).
+    sheet : str or None
+        The sheet read from an XLSX workbook (None for other formats).
     columns : tuple of str
         The data columns, named as in the file (vendor header rows resolved).
     score_column, date_column, comment_column, id_column : str or None
@@ -111,8 +113,9 @@ class Dataset:
                  delimiter: str | None, columns: tuple[str, ...], score_column: str,
                  date_column: str | None, comment_column: str | None, id_column: str | None,
                  scale: Scale, size_bytes: int, source: str, date_reader: DateFormat | None,
-                 native_date: bool, workdir: Path | None) -> None:
+                 native_date: bool, workdir: Path | None, sheet: str | None = None) -> None:
         self.name = name
+        self.sheet = sheet
         self.format = format
         self.layout = layout
         self.encoding = encoding

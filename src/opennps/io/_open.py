@@ -15,7 +15,7 @@ import duckdb
 
 from opennps._i18n import gettext as _
 from opennps.core import NPS_SCALE, Scale
-from opennps.errors import FileFormatError, MissingColumnError
+from opennps.errors import FileFormatError, InvalidArgumentError, MissingColumnError
 from opennps.io._columns import (
     date_candidates,
     find_column,
@@ -54,6 +54,7 @@ class _Source:
     types: dict[str, str]
     encoding: str | None = None
     delimiter: str | None = None
+    sheet: str | None = None
 
 
 def open_dataset(source: str | os.PathLike[str], *, format: str | None = None,
@@ -61,7 +62,7 @@ def open_dataset(source: str | os.PathLike[str], *, format: str | None = None,
                  delimiter: str | None = None, score_column: str | None = None,
                  date_column: str | None = None, comment_column: str | None = None,
                  id_column: str | None = None, scale: Scale = NPS_SCALE,
-                 stdin: BinaryIO | None = None) -> Dataset:
+                 stdin: BinaryIO | None = None, sheet: str | None = None) -> Dataset:
     """Open a file of responses (CSV, TSV, XLSX, Parquet, JSON, JSON Lines) for analysis.
 
     Parameters
@@ -82,6 +83,9 @@ def open_dataset(source: str | os.PathLike[str], *, format: str | None = None,
         Column names that override detection.
     scale : Scale
         The answer scale (``NPS_SCALE`` by default).
+    sheet : str, optional
+        The sheet of an XLSX workbook, by name or number from 1; default: the first
+        sheet whose header has a score column, else the first sheet.
 
     Returns
     -------
@@ -96,6 +100,9 @@ def open_dataset(source: str | os.PathLike[str], *, format: str | None = None,
     MissingColumnError
         A named column is absent, or no score column can be found; the message lists the
         columns found and the option that fixes it.
+    InvalidArgumentError
+        An unknown option value, or a ``sheet`` the workbook lacks (or for a file that is
+        not a workbook).
 
     Examples
     --------
@@ -127,10 +134,18 @@ def open_dataset(source: str | os.PathLike[str], *, format: str | None = None,
             read = _parquet(con, path, name, layout)
         elif kind == "xlsx":
             out = workdir / "sheet.parquet"
-            read = _Source(f"read_parquet({quote_literal(str(out))})",
-                           xlsx_to_parquet(path, out, name=name, layout=layout), {})
+            header, title, sheets = xlsx_to_parquet(path, out, name=name, layout=layout,
+                                                    sheet=sheet, scale=scale)
+            read = _Source(f"read_parquet({quote_literal(str(out))})", header, {},
+                           sheet=title)
+            if sheets > 1:  # say which sheet in every message
+                name = _("{name} (sheet {sheet!r})").format(name=name, sheet=title)
         else:
             kind, read = _text(con, path, name, kind, layout, encoding, delimiter, workdir)
+        if sheet is not None and kind != "xlsx":
+            raise InvalidArgumentError(
+                _("{name} is not an XLSX workbook, so it has no sheets: leave out --sheet."
+                  ).format(name=name))
         _require_rows(con, read, name)
         return _dataset(con, read, name=name, format=kind, size=size, scale=scale,
                         workdir=workdir, score=score_column, date=date_column,
@@ -312,7 +327,7 @@ def _dataset(con: duckdb.DuckDBPyConnection, read: _Source, *, name: str, format
                    delimiter=read.delimiter, columns=columns, score_column=score,
                    date_column=date, comment_column=comment, id_column=id, scale=scale,
                    size_bytes=size, source=read.sql, date_reader=reader, native_date=native,
-                   workdir=workdir)
+                   workdir=workdir, sheet=read.sheet)
 
 
 def _date_reader(con: duckdb.DuckDBPyConnection, read: _Source, column: str,

@@ -1,8 +1,10 @@
-"""XLSX workbooks: the first sheet, streamed into a Parquet file of text columns.
+"""XLSX workbooks: one sheet, streamed into a Parquet file of text columns.
 
-openpyxl reads the sheet row by row (read-only mode); rows go to pyarrow in batches, so
-memory stays flat however long the sheet is. Every cell becomes text as a person reads it
-("9", "9.5", "ten"; dates as "2025-01-31 10:00:00"), so the score column is never coerced.
+The sheet is the one asked for (by name or number), else the first whose header has a
+score column (a workbook often opens on a summary or a chart), else the first. openpyxl
+reads the sheet row by row (read-only mode); rows go to pyarrow in batches, so memory
+stays flat however long the sheet is. Every cell becomes text as a person reads it ("9",
+"9.5", "ten"; dates as "2025-01-31 10:00:00"), so the score column is never coerced.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from opennps._i18n import gettext as _
-from opennps.errors import FileFormatError
+from opennps.core import Scale
+from opennps.errors import FileFormatError, InvalidArgumentError
+from opennps.io._columns import find_score
 from opennps.io._layouts import Header, read_header
 
 __all__ = ["cell_text", "xlsx_to_parquet"]
@@ -45,30 +49,69 @@ def cell_text(value: object) -> str | None:
     return str(value)
 
 
-def _rows(path: Path, name: str) -> Iterator[tuple[Any, ...]]:
+def _workbook(path: Path, name: str) -> Any:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise FileFormatError(
             _("{name} is not a readable XLSX workbook ({error}). Open it in Excel and save "
               "it again as .xlsx or CSV.").format(name=name, error=error)
         ) from None
-    try:
-        if not workbook.worksheets:
-            return
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
-    finally:
-        workbook.close()
+
+
+def _head(rows: Iterator[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The first rows of a sheet from its first row that is not blank."""
+    first: list[tuple[Any, ...]] = []
+    for row in rows:
+        if first or not _is_blank(row):
+            first.append(row)
+        if len(first) == _HEADER_SAMPLE:
+            break
+    return first
+
+
+def _choose_sheet(workbook: Any, name: str, sheet: str | None, layout: str | None,
+                  scale: Scale) -> Any:
+    """The worksheet named or numbered by ``sheet``, else the first whose header has a
+    score column, else the first."""
+    sheets = list(workbook.worksheets)
+    if not sheets:
+        raise FileFormatError(
+            _("{name} has no sheets: there is nothing to analyse.").format(name=name))
+    if sheet is not None:
+        wanted = sheet.strip()
+        for index, candidate in enumerate(sheets, start=1):
+            if wanted.casefold() == candidate.title.casefold() or wanted == str(index):
+                return candidate
+        raise InvalidArgumentError(
+            _("{name} has no sheet {sheet!r}; its sheets are {found}. Pass one of those names, "
+              "or its number from 1.").format(
+                name=name, sheet=sheet,
+                found=", ".join(repr(candidate.title) for candidate in sheets)))
+    for candidate in sheets:
+        first = _head(candidate.iter_rows(values_only=True))
+        if not first:
+            continue
+        header = read_header([[cell_text(value) or "" for value in row] for row in first],
+                             layout)
+        if find_score(header.columns, header.labels, scale, header.hints.get("score", ())):
+            return candidate
+    return sheets[0]
 
 
 def _is_blank(row: tuple[Any, ...]) -> bool:
     return all(value is None or (isinstance(value, str) and not value.strip()) for value in row)
 
 
-def xlsx_to_parquet(path: Path, out: Path, *, name: str, layout: str | None) -> Header:
-    """Write the first sheet of ``path`` to ``out`` (Parquet, all text) and return its header.
+def xlsx_to_parquet(path: Path, out: Path, *, name: str, layout: str | None,
+                    sheet: str | None = None, scale: Scale | None = None
+                    ) -> tuple[Header, str, int]:
+    """Write one sheet of ``path`` to ``out`` (Parquet, all text); return its header, the
+    sheet's name and the number of sheets in the workbook. The sheet is ``sheet`` (a name,
+    or a number from 1), else the first whose header has a score column on ``scale``
+    (default 0–10), else the first.
 
     Blank rows before the header are skipped; blank rows between data rows are kept as
     empty rows (so row numbers stay those of the sheet's data); trailing ones are dropped.
@@ -78,18 +121,29 @@ def xlsx_to_parquet(path: Path, out: Path, *, name: str, layout: str | None) -> 
     ------
     FileFormatError
         Not an XLSX workbook, an empty sheet, or a header with no data rows.
+    InvalidArgumentError
+        No sheet of that name or number.
     """
-    rows = _rows(path, name)
-    first: list[tuple[Any, ...]] = []
-    for row in rows:
-        if first or not _is_blank(row):
-            first.append(row)
-        if len(first) == _HEADER_SAMPLE:
-            break
+    from opennps.core import NPS_SCALE
+
+    workbook = _workbook(path, name)
+    try:
+        chosen = _choose_sheet(workbook, name, sheet, layout, scale or NPS_SCALE)
+        header = _write(chosen.iter_rows(values_only=True), out, name=name, layout=layout,
+                        title=chosen.title)
+        return header, chosen.title, len(workbook.worksheets)
+    finally:
+        workbook.close()
+
+
+def _write(rows: Iterator[tuple[Any, ...]], out: Path, *, name: str, layout: str | None,
+           title: str) -> Header:
+    first = _head(rows)
     if not first:
         raise FileFormatError(
-            _("{name} has an empty first sheet: there is nothing to analyse. Put the "
-              "responses on the first sheet, or export them as CSV.").format(name=name))
+            _("{name} has an empty sheet {sheet!r}: there is nothing to analyse. Put the "
+              "responses on it, pass another sheet with --sheet, or export them as CSV."
+              ).format(name=name, sheet=title))
     texts = [[cell_text(value) or "" for value in row] for row in first]
     header = read_header(texts, layout)
     # The columns end with the last header cell that is not blank (in any header row:

@@ -87,7 +87,7 @@ def analyze_themes_file(path: str | Path, *, comment_column: str | None = None,
                         score_column: str | None = None, date_column: str | None = None,
                         by: str | None = None, input_format: str | None = None,
                         layout: str | None = None, encoding: str | None = None,
-                        delimiter: str | None = None,
+                        delimiter: str | None = None, sheet: str | None = None,
                         taxonomy: Taxonomy | str | Path | None = None,
                         language: str | None = None, period: str | None = None,
                         min_count: int = 5, top: int = 15, suggestions: int = 5,
@@ -104,8 +104,8 @@ def analyze_themes_file(path: str | Path, *, comment_column: str | None = None,
 
     themes = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
     with open_dataset(path, format=input_format, layout=layout, encoding=encoding,
-                      delimiter=delimiter, score_column=score_column, date_column=date_column,
-                      comment_column=comment_column) as dataset:
+                      delimiter=delimiter, sheet=sheet, score_column=score_column,
+                      date_column=date_column, comment_column=comment_column) as dataset:
         comment = dataset.comment_column
         if comment is None:
             raise MissingColumnError(

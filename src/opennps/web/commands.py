@@ -163,6 +163,8 @@ def createuser(email: str, organisation: str, role: str, password: str | None,
 @option("--score-column", help=gettext_noop("Column with the score (default: detected)."))
 @option("--comment-column", help=gettext_noop("Column with the comment (default: detected)."))
 @option("--date-column", help=gettext_noop("Column with the answer date (default: detected)."))
+@option("--sheet", help=gettext_noop("Sheet of an XLSX workbook, by name or number from 1 "
+                                     "(default: the first with a score column)."))
 @option("--language", type=click.Choice(["en", "pl", "ru", "fi", "lt", "sv"]),
         help=gettext_noop("Language of the answers (default: the survey's)."))
 @option("--skip-invalid", is_flag=True,
@@ -170,8 +172,8 @@ def createuser(email: str, organisation: str, role: str, password: str | None,
 @option("--dry-run", is_flag=True, help=gettext_noop("Check the file; store nothing."))
 @data_dir_option
 def import_(path: Path, survey_id: int, score_column: str | None, comment_column: str | None,
-            date_column: str | None, language: str | None, skip_invalid: bool, dry_run: bool,
-            data_dir: Path | None) -> None:
+            date_column: str | None, sheet: str | None, language: str | None,
+            skip_invalid: bool, dry_run: bool, data_dir: Path | None) -> None:
     from opennps.web._setup import configure
 
     configure(data_dir)
@@ -186,8 +188,8 @@ def import_(path: Path, survey_id: int, score_column: str | None, comment_column
     try:
         report = import_responses(
             survey, path, score_column=score_column, comment_column=comment_column,
-            date_column=date_column, language=language, skip_invalid=skip_invalid,
-            dry_run=dry_run)
+            date_column=date_column, sheet=sheet, language=language,
+            skip_invalid=skip_invalid, dry_run=dry_run)
     except OpenNPSError as error:
         _fail(str(error))
     for line in report.errors:

@@ -125,6 +125,7 @@ def import_responses(
     score_column: str | None = None,
     comment_column: str | None = None,
     date_column: str | None = None,
+    sheet: str | None = None,
     language: str | None = None,
     skip_invalid: bool = False,
     dry_run: bool = False,
@@ -133,7 +134,7 @@ def import_responses(
     from opennps.io import open_dataset
 
     with open_dataset(source, score_column=score_column, comment_column=comment_column,
-                      date_column=date_column, scale=survey.scale) as dataset:
+                      date_column=date_column, scale=survey.scale, sheet=sheet) as dataset:
         shown_name = name or Path(source).name
         dataset.name = shown_name
         report = ImportReport(name=shown_name, columns={
