@@ -280,3 +280,24 @@ def test_malformed_row_deep_in_a_file_names_the_row(tmp_path: Path) -> None:
     code, out, err = run("analyze", str(path))
     assert code == 1 and out == ""
     assert err.startswith("Error: ") and "25000" in err
+
+
+def test_analyze_reads_the_sheet_asked_for(tmp_path: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "March"
+    for row in (["Score"], [10], [10], [0]):
+        workbook.active.append(row)
+    april = workbook.create_sheet("April")
+    for row in (["Score"], [10], [9], [9], [8]):
+        april.append(row)
+    path = tmp_path / "waves.xlsx"
+    workbook.save(path)
+    runs = {sheet: CliRunner().invoke(main, ["analyze", str(path), "--format", "json",
+                                             *(["--sheet", sheet] if sheet else [])])
+            for sheet in (None, "april", "9")}
+    assert json.loads(runs[None].output)["overall"]["n"] == 3
+    assert json.loads(runs["april"].output)["overall"]["n"] == 4
+    assert runs["9"].exit_code == 1
+    assert "waves.xlsx has no sheet '9'; its sheets are 'March', 'April'." in runs["9"].output

@@ -102,6 +102,25 @@ class ImportPageTests(TestCase):
         self.assertContains(page, "&#x27;eleven&#x27;", status_code=400)  # row 2, named
         self.assertFalse(Response.objects.exists())
 
+    def test_a_workbook_is_imported_from_its_sheet_with_the_answers(self) -> None:
+        import io
+
+        import openpyxl
+
+        workbook = openpyxl.Workbook()
+        workbook.active.title = "Summary"
+        workbook.active.append(["NPS", "Q1"])
+        answers = workbook.create_sheet("Answers")
+        for row in (["id", "score", "comment"], ["a1", 9, "Fast"], ["a2", 4, "Slow"]):
+            answers.append(row)
+        data = io.BytesIO()
+        workbook.save(data)
+        upload = SimpleUploadedFile("book.xlsx", data.getvalue())
+        page = self.client.post(self.url, {"file": upload})
+        self.assertContains(page, "Imported 2 of 2 rows from book.xlsx")
+        self.assertEqual(sorted(Response.objects.filter(survey=self.survey)
+                                .values_list("comment", flat=True)), ["Fast", "Slow"])
+
     def test_a_file_that_is_not_a_table_is_explained(self) -> None:
         upload = SimpleUploadedFile("answers.csv", b"", content_type="text/csv")
         page = self.client.post(self.url, {"file": upload})

@@ -75,7 +75,7 @@ def _head(rows: Iterator[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 def _choose_sheet(workbook: Any, name: str, sheet: str | None, layout: str | None,
                   scale: Scale) -> Any:
     """The worksheet named or numbered by ``sheet``, else the first whose header has a
-    score column, else the first."""
+    score column and at least one row under it, else the first."""
     sheets = list(workbook.worksheets)
     if not sheets:
         raise FileFormatError(
@@ -96,7 +96,8 @@ def _choose_sheet(workbook: Any, name: str, sheet: str | None, layout: str | Non
             continue
         header = read_header([[cell_text(value) or "" for value in row] for row in first],
                              layout)
-        if find_score(header.columns, header.labels, scale, header.hints.get("score", ())):
+        if len(first) > header.header_rows and find_score(
+                header.columns, header.labels, scale, header.hints.get("score", ())):
             return candidate
     return sheets[0]
 
@@ -111,7 +112,7 @@ def xlsx_to_parquet(path: Path, out: Path, *, name: str, layout: str | None,
     """Write one sheet of ``path`` to ``out`` (Parquet, all text); return its header, the
     sheet's name and the number of sheets in the workbook. The sheet is ``sheet`` (a name,
     or a number from 1), else the first whose header has a score column on ``scale``
-    (default 0–10), else the first.
+    (default 0–10) and a row under it, else the first.
 
     Blank rows before the header are skipped; blank rows between data rows are kept as
     empty rows (so row numbers stay those of the sheet's data); trailing ones are dropped.
