@@ -107,6 +107,11 @@ def serve(host: str, port: int, data_dir: Path | None, demo: bool, workers: int 
         click.echo(_("First run: sign in as %(email)s with the password %(password)s . It is "
                      "shown only this once; change it after signing in.")
                    % {"email": login[0], "password": login[1]}, err=True)
+    from django.conf import settings
+
+    if not settings.EMAIL_HOST:
+        click.echo(_("Emails (password resets, invitations) are printed here, not sent: set "
+                     "OPENNPS_EMAIL_HOST to send them (docs/configuration.md)."), err=True)
     _server.run_gunicorn(host, port, workers=workers or 2 * (os.cpu_count() or 1),
                          threads=threads)
 
