@@ -66,6 +66,35 @@ def test_a_single_segment_has_nothing_to_compare_with() -> None:
     assert result.groups[0].comparison is None
 
 
+def test_overlapping_groups_are_each_tested_against_the_answers_not_in_them() -> None:
+    # Multiple choice: 'price' and 'speed' share answers, so their sum is not the total.
+    total = NORTH + SOUTH + EAST
+    price, speed = NORTH + EAST, SOUTH + EAST
+    tested = compare_to_rest({"price": price, "speed": speed}, total=total)
+    for key, group, rest in (("price", price, SOUTH), ("speed", speed, NORTH)):
+        z, p = adjusted_wald_test(group.groups(), rest.groups())
+        assert tested[key].z == pytest.approx(z)
+        assert tested[key].p_value == pytest.approx(p)
+    figures = breakdown(total, {("price",): price, ("speed",): speed}, overlapping=True)
+    assert [g.comparison.z for g in figures.groups if g.comparison] == pytest.approx(
+        [tested["price"].z, tested["speed"].z])
+    # One choice chosen by only some answers still has a rest to be compared with.
+    alone = breakdown(total, {("price",): price}, overlapping=True).groups[0].comparison
+    assert alone is not None and alone.z == pytest.approx(adjusted_wald_test(
+        price.groups(), SOUTH.groups())[0])
+
+
+def test_a_partition_gives_the_same_tests_with_or_without_its_total() -> None:
+    groups = {"north": NORTH, "south": SOUTH, "east": EAST}
+    assert compare_to_rest(groups) == compare_to_rest(groups, total=NORTH + SOUTH + EAST)
+
+
+def test_a_group_larger_than_its_total_is_refused() -> None:
+    with pytest.raises(InvalidArgumentError, match="group 'north' holds more answers than the "
+                                                   "total"):
+        compare_to_rest({"north": NORTH, "south": SOUTH}, total=SOUTH)
+
+
 def test_periods_are_compared_with_the_one_before() -> None:
     tested = compare_to_previous({"2025-01": SOUTH, "2025-02": NORTH, "2025-03": EAST})
     assert list(tested) == ["2025-02", "2025-03"]

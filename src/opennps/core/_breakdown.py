@@ -157,10 +157,14 @@ def _rest(total: NPSResult, part: NPSResult) -> NPSResult:
 
 
 def compare_to_rest(histograms: Mapping[K, Histogram], *, method: str = "adjusted-wald",
-                    confidence_level: float = 0.95, adjustment: str = "holm"
-                    ) -> dict[K, Comparison]:
+                    confidence_level: float = 0.95, adjustment: str = "holm",
+                    total: Histogram | None = None) -> dict[K, Comparison]:
     """Test each group against all the other groups pooled (one family of tests).
 
+    The groups are parts of the answers: by default they share none (a partition) and the
+    answers are their sum. When they overlap (the choices of a multiple-choice question:
+    an answer with two choices is in two groups), ``total`` gives the answers, and each
+    group is tested against the answers that are not in it (``total`` minus the group).
     A group that holds every answer has no rest and gets no comparison.
 
     Examples
@@ -175,12 +179,21 @@ def compare_to_rest(histograms: Mapping[K, Histogram], *, method: str = "adjuste
     results = {key: NPSResult.from_histogram(h) for key, h in histograms.items() if h.n}
     if not results:
         return {}
-    total = NPSResult.from_counts(
-        promoters=sum(r.promoters for r in results.values()),
-        passives=sum(r.passives for r in results.values()),
-        detractors=sum(r.detractors for r in results.values()))
-    keys = [key for key, r in results.items() if r.n < total.n]
-    pairs = [(results[key], _rest(total, results[key])) for key in keys]
+    if total is None:
+        answers = NPSResult.from_counts(
+            promoters=sum(r.promoters for r in results.values()),
+            passives=sum(r.passives for r in results.values()),
+            detractors=sum(r.detractors for r in results.values()))
+    else:
+        answers = NPSResult.from_histogram(total)
+        for key, result in results.items():
+            if (result.promoters > answers.promoters or result.passives > answers.passives
+                    or result.detractors > answers.detractors):
+                raise InvalidArgumentError(
+                    _("group {key!r} holds more answers than the total it is part of; "
+                      "pass the histogram of all the answers as the total.").format(key=key))
+    keys = [key for key, r in results.items() if r.n < answers.n]
+    pairs = [(results[key], _rest(answers, results[key])) for key in keys]
     tested = _tested(pairs, method=method, confidence_level=confidence_level,
                      adjustment=adjustment)
     return dict(zip(keys, tested, strict=True))
@@ -232,10 +245,12 @@ def compare_pairs(histograms: Mapping[K, Histogram], *, method: str = "adjusted-
 def breakdown(overall: Histogram, groups: Mapping[tuple[object, ...], Histogram] | None = None,
               periods: Mapping[str, Histogram] | None = None, *, method: str = "adjusted-wald",
               confidence_level: float = 0.95, min_n: int = 30, adjustment: str = "holm",
-              undated: int = 0) -> Breakdown:
+              undated: int = 0, overlapping: bool = False) -> Breakdown:
     """Figures for an analysis: overall, each group vs the rest, each period vs the previous.
 
-    ``periods`` must be in chronological order (period keys sort that way).
+    ``periods`` must be in chronological order (period keys sort that way). With
+    ``overlapping``, an answer may be in several groups, and each group is compared with
+    ``overall`` minus the group (see :func:`compare_to_rest`).
 
     Examples
     --------
@@ -255,7 +270,8 @@ def breakdown(overall: Histogram, groups: Mapping[tuple[object, ...], Histogram]
     groups = dict(groups or {})
     periods = dict(sorted((periods or {}).items()))
     vs_rest = compare_to_rest(groups, method=method, confidence_level=confidence_level,
-                              adjustment=adjustment) if len(groups) > 1 else {}
+                              adjustment=adjustment, total=overall if overlapping else None
+                              ) if len(groups) > 1 or (overlapping and groups) else {}
     vs_previous = compare_to_previous(periods, method=method, confidence_level=confidence_level,
                                       adjustment=adjustment)
 

@@ -281,3 +281,92 @@ class OrganisationScopeTests(TestCase):
         comments = self.client.get(reverse("dashboard:comments", args=[first.pk]),
                                    {"scope": "organisation"})
         self.assertEqual(len(comments.context["answers"]), 4)
+
+
+class MultipleChoiceSegmentTests(TestCase):
+    """Segments by a multiple-choice answer: one per choice, each against the answers
+    without it."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        from opennps.web.surveys.models import Question
+
+        cls.organisation = make_organisation()
+        cls.user = make_user(cls.organisation)
+        cls.survey = make_survey(cls.organisation)
+        question = Question.objects.create(survey=cls.survey, kind="multiple", choices=[
+            {"value": "price", "labels": {"en": "Price"}},
+            {"value": "speed", "labels": {"en": "Speed"}}])
+        cls.key = f"answer:{question.pk}"
+        picked = [["price"], ["price", "speed"], ["speed"], [], None]
+        rows = []
+        for index in range(100):
+            choice = picked[index % 5]
+            rows.append({"score": (10, 9, 3, 7, 0)[index % 5], "at": START,
+                         "answers": {str(question.pk): choice} if choice is not None else {}})
+        add_answers(cls.survey, rows)
+
+    def test_each_choice_is_a_segment_compared_with_the_answers_without_it(self) -> None:
+        from opennps.core import Histogram, NPSResult
+        from opennps.core._breakdown import compare_to_rest
+
+        self.client.force_login(self.user)
+        page = self.client.get(reverse("dashboard:segments", args=[self.survey.pk]),
+                               {"by": self.key, "sort": "key"})
+        self.assertEqual(page.status_code, 200)
+        rows = {row.key[0]: row for row in page.context["rows"]}
+        # 20 answers in each pattern: price; price+speed; speed; none chosen; not asked.
+        self.assertEqual({key: row.n for key, row in rows.items()},
+                         {"price": 40, "speed": 40, None: 40})
+        self.assertTrue(page.context["overlapping"])
+        self.assertContains(page, "counts in each of them")
+        price = Histogram.from_counts({10: 20, 9: 20})
+        everything = Histogram.from_counts({10: 20, 9: 20, 3: 20, 7: 20, 0: 20})
+        without_price = Histogram.from_counts({3: 20, 7: 20, 0: 20})
+        self.assertAlmostEqual(rows["price"].difference,
+                               NPSResult.from_histogram(price).score
+                               - NPSResult.from_histogram(without_price).score)
+        expected = compare_to_rest({"price": price}, total=everything)["price"]
+        self.assertAlmostEqual(rows["price"].difference, expected.difference)
+
+    def test_a_single_choice_per_answer_stays_a_partition(self) -> None:
+        from opennps.web.dashboard import services
+        from opennps.web.dashboard.filters import Filters
+
+        other = make_survey(self.organisation)
+        add_answers(other, [{"score": 9, "at": START, "answers": {"7": ["a"]}},
+                            {"score": 3, "at": START, "answers": {"7": "b"}}])
+        histograms, total = services.segments_of(other, Filters(), "answer:7")
+        self.assertIsNone(total)
+        self.assertEqual({key[0]: h.n for key, h in histograms.items()}, {"a": 1, "b": 1})
+
+
+class JSONValueTests(TestCase):
+    """Properties and extra answers are read alike on SQLite and PostgreSQL, whatever their
+    JSON type, and keys that look like numbers are keys."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.survey = make_survey()
+        add_answers(cls.survey, [
+            {"score": 10, "at": START, "person_properties": {"seats": 12, "vip": True,
+                                                             "2024": "yes"}},
+            {"score": 9, "at": START, "person_properties": {"seats": 3, "vip": False,
+                                                            "2024": "no"}},
+            {"score": 2, "at": START, "person_properties": {"seats": "12"}},
+        ])
+
+    def test_filters_match_numbers_booleans_and_numeric_keys_as_written(self) -> None:
+        from opennps.web.dashboard import services
+        from opennps.web.dashboard.filters import Filters
+
+        def n(**properties: str) -> int:
+            return services.responses(self.survey, Filters(properties=properties)).count()
+
+        self.assertEqual(n(seats="12"), 2)  # the number 12 and the text "12"
+        self.assertEqual(n(vip="true"), 1)
+        self.assertEqual(n(vip="false"), 1)
+        self.assertEqual(n(**{"2024": "yes"}), 1)
+        histograms = services.histograms_by(self.survey, Filters(), "prop:vip")
+        self.assertEqual({key[0]: h.n for key, h in histograms.items()},
+                         {"true": 1, "false": 1, None: 1})

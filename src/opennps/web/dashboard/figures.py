@@ -63,17 +63,25 @@ def _rating_row(key: Any, histogram: Histogram, kind: str) -> Row:
     return Row(key, result.percent, interval.low, interval.high, result.n, result.n < MIN_N)
 
 
-def rows(histograms: Mapping[Any, Histogram], kind: str, *, family: str) -> list[Row]:
-    """Figures of groups (``family="rest"``) or periods (``"previous"``) with their tests."""
+def rows(histograms: Mapping[Any, Histogram], kind: str, *, family: str,
+         total: Histogram | None = None) -> list[Row]:
+    """Figures of groups (``family="rest"``) or periods (``"previous"``) with their tests.
+
+    ``total`` is the histogram of all the answers when the groups overlap (multiple
+    choice): each group is then compared with the answers not in it.
+    """
     present = {key: h for key, h in histograms.items() if h.n}
     if not present:
         return []
     if not is_recommend(kind):
         return [_rating_row(key, h, kind) for key, h in present.items()]
-    total = Histogram.merge(present.values(), next(iter(present.values())).scale)
+    overlapping = total is not None
+    if total is None:
+        total = Histogram.merge(present.values(), next(iter(present.values())).scale)
     figures: tuple[Figure[Any], ...]
     if family == "rest":
-        figures = breakdown(total, present, method=METHOD, min_n=MIN_N).groups
+        figures = breakdown(total, present, method=METHOD, min_n=MIN_N,
+                            overlapping=overlapping).groups
     else:
         figures = breakdown(total, None, present, method=METHOD, min_n=MIN_N).periods
     return [Row(f.key, f.result.score, f.ci_low, f.ci_high, f.result.n, f.small,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -9,8 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Q
-from django.db.models.fields.json import KeyTextTransform
+from django.db.models import F, Func, Q, TextField
 from django.db.models.lookups import Exact
 from django.http import QueryDict
 from django.utils import timezone
@@ -55,7 +55,7 @@ class Filters:
             low, high = GROUPS[self.group]
             condition &= Q(score__gte=low, score__lte=high)
         for key, value in self.properties.items():
-            condition &= Q(Exact(KeyTextTransform(key, "person_properties"), value))
+            condition &= Q(Exact(JSONKeyText("person_properties", key), value))
         return condition
 
     def previous_range(self) -> tuple[date, date] | None:
@@ -73,6 +73,33 @@ class Filters:
                   "group": self.group, "scope": self.scope}
         params.update({PROPERTY_PREFIX + key: value for key, value in self.properties.items()})
         return {key: value for key, value in params.items() if value}
+
+
+class JSONKeyText(Func):
+    """The value under one key of a JSON object column, as text, alike on PostgreSQL and
+    SQLite: strings as they are, numbers and ``true``/``false`` as written, lists and
+    objects as JSON text, a missing key as NULL.
+
+    Unlike Django's ``KeyTextTransform``, a key that looks like a number (an extra answer
+    is keyed by its question's id, ``"7"``) is a key, not an index into an array.
+    """
+
+    output_field = TextField()
+
+    def __init__(self, column: str, key: str) -> None:
+        super().__init__(F(column))
+        self.key = key
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql} ->> %s)", (*params, self.key)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        path = "$." + json.dumps(self.key)
+        return (f"(CASE json_type({sql}, %s) WHEN 'true' THEN 'true' WHEN 'false' THEN "
+                f"'false' ELSE CAST(json_extract({sql}, %s) AS TEXT) END)",
+                (*params, path, *params, path))
 
 
 def start_of(day: date) -> datetime:

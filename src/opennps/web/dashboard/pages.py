@@ -64,8 +64,8 @@ def segments(survey: Survey, filters: Filters, dimension: str, sort: str) -> dic
     """The breakdown by one dimension, each segment against the rest: one query, after
     the roll-up's refresh."""
     services.refresh(survey, filters, dimension=dimension)
-    histograms = services.histograms_by(survey, filters, dimension)
-    rows = figures.rows(histograms, survey.kind, family="rest")
+    histograms, total = services.segments_of(survey, filters, dimension)
+    rows = figures.rows(histograms, survey.kind, family="rest", total=total)
     field, descending = sort.lstrip("-"), sort.startswith("-")
 
     def order(row: figures.Row) -> tuple[int, Any]:
@@ -75,7 +75,7 @@ def segments(survey: Survey, filters: Filters, dimension: str, sort: str) -> dic
         return (0, value)
 
     rows.sort(key=order, reverse=descending)
-    return {"rows": rows, "dimension": dimension, "sort": sort,
+    return {"rows": rows, "dimension": dimension, "sort": sort, "overlapping": total is not None,
             "recommend": figures.is_recommend(survey.kind), "min_n": figures.MIN_N}
 
 

@@ -10,6 +10,7 @@ property and extra-answer filters or dimensions read the answers.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
@@ -18,7 +19,6 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.expressions import Combinable
-from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncWeek
 from django.utils import timezone
 
@@ -27,7 +27,7 @@ from opennps.engine import format_period
 from opennps.web.surveys.models import Response, Survey, SurveyRequest
 
 from . import rollups
-from .filters import GROUPS, Filters, start_of
+from .filters import GROUPS, Filters, JSONKeyText, start_of
 from .models import DailyScoreCount
 
 TRUNCATE = {"week": TruncWeek, "month": TruncMonth, "quarter": TruncQuarter}
@@ -156,18 +156,60 @@ def dimension_expression(dimension: str) -> Combinable:
     if dimension in ("channel", "language", "location"):
         return F(dimension)
     kind, key = dimension.split(":", 1)
-    return KeyTextTransform(key, "person_properties" if kind == "prop" else "answers")
+    return JSONKeyText("person_properties" if kind == "prop" else "answers", key)
 
 
 def histograms_by(survey: Survey, filters: Filters, dimension: str
                   ) -> dict[tuple[object, ...], Histogram]:
-    """Score histograms per value of ``dimension``: one query."""
+    """Score histograms per value of ``dimension``: one query (see :func:`segments_of`)."""
+    return segments_of(survey, filters, dimension)[0]
+
+
+def segments_of(survey: Survey, filters: Filters, dimension: str
+                ) -> tuple[dict[tuple[object, ...], Histogram], Histogram | None]:
+    """Score histograms per value of ``dimension``, and the histogram of all the answers
+    when the segments overlap (else None): one query.
+
+    A property or extra answer that holds a list (the choices of a multiple-choice
+    question) gives a segment per element: an answer with two choices counts in both, so
+    the segments overlap and each is compared with the answers not in it.
+    """
     rows = (cells(survey, filters).annotate(segment=F(dimension))
             .values("segment", "score").annotate(n=Sum("count")).order_by()
             if dimension in ROLLUP_DIMENSIONS and uses_rollup(filters) else
             responses(survey, filters).annotate(segment=dimension_expression(dimension))
             .values("segment", "score").annotate(n=Count("pk")).order_by())
-    return {(key,): h for key, h in _histograms(rows, "segment", survey.scale).items()}
+    if dimension in ("channel", "language", "location"):
+        fixed: dict[tuple[object, ...], Histogram] = {
+            (key,): h for key, h in _histograms(rows, "segment", survey.scale).items()}
+        return fixed, None
+    counts: dict[object, dict[int, int]] = defaultdict(dict)
+    total: dict[int, int] = defaultdict(int)
+    overlapping = False
+    for row in rows:
+        elements = _elements(row["segment"])
+        overlapping = overlapping or len(elements) > 1
+        total[row["score"]] += row["n"]
+        for element in elements:
+            cell = counts[element]
+            cell[row["score"]] = cell.get(row["score"], 0) + row["n"]
+    histograms: dict[tuple[object, ...], Histogram] = {
+        (key,): Histogram.from_counts(c, survey.scale) for key, c in counts.items()}
+    return histograms, (Histogram.from_counts(total, survey.scale) if overlapping else None)
+
+
+def _elements(value: object) -> list[object]:
+    """The segments one stored value counts in: the distinct elements of a JSON list
+    (None for an empty one), else the value itself."""
+    if isinstance(value, str) and value.startswith("[") and value.endswith("]"):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return [value]
+        if isinstance(parsed, list) and all(
+                item is None or isinstance(item, str | int | float | bool) for item in parsed):
+            return list(dict.fromkeys(parsed)) or [None]
+    return [value]
 
 
 def dimensions(survey: Survey, *, sample: int = 200) -> list[str]:
