@@ -122,6 +122,19 @@ class MaintenanceTests(TestCase):
         self.assertEqual(len(queries), 2)
         self.assertTrue(all(q["sql"].lstrip().upper().startswith("SELECT") for q in queries))
 
+    def test_a_refresh_with_the_mark_read_along_with_the_survey_is_one_read(self) -> None:
+        answers.record_score(make_request(self.survey), 5, language="en")
+        rollups.refresh([self.survey.pk])
+        survey = Survey.objects.select_related("rollup_mark").get(pk=self.survey.pk)
+        with CaptureQueriesContext(connection) as queries:
+            rollups.refresh([survey.pk], [survey.rollup_mark])
+        self.assertEqual(len(queries), 1)
+        # A mark read before an answer is still a safe start: the answer is counted.
+        answers.record_score(make_request(self.survey), 9, language="en")
+        rollups.refresh([survey.pk], [survey.rollup_mark])
+        self.assert_rollup_matches()
+        self.assertEqual(sum(c.count for c in DailyScoreCount.objects.all()), 2)
+
     def test_a_write_that_commits_late_is_counted_when_it_says_so(self) -> None:
         answers.record_score(make_request(self.survey), 5, language="en")
         rollups.refresh([self.survey.pk])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -60,12 +62,17 @@ def overview(survey: Survey, filters: Filters) -> dict[str, Any]:
     return context
 
 
-def segments(survey: Survey, filters: Filters, dimension: str, sort: str) -> dict[str, Any]:
+def segments(survey: Survey, filters: Filters, dimension: str, sort: str,
+             value_labels: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The breakdown by one dimension, each segment against the rest: one query, after
-    the roll-up's refresh."""
+    the roll-up's refresh. ``value_labels`` shows values by their labels (the choices of
+    a question, see :func:`services.labels`)."""
     services.refresh(survey, filters, dimension=dimension)
     histograms, total = services.segments_of(survey, filters, dimension)
-    rows = figures.rows(histograms, survey.kind, family="rest", total=total)
+    shown = value_labels or {}
+    rows = [replace(row, key=(shown.get(str(row.key[0]), row.key[0]),)) if row.key[0] is not None
+            else row for row in figures.rows(histograms, survey.kind, family="rest",
+                                               total=total)]
     field, descending = sort.lstrip("-"), sort.startswith("-")
 
     def order(row: figures.Row) -> tuple[int, Any]:

@@ -61,14 +61,17 @@ def midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=_zone())
 
 
-def refresh(survey_ids: Iterable[int]) -> None:
+def refresh(survey_ids: Iterable[int], marks: Iterable[RollupMark] = ()) -> None:
     """Bring the cells of ``survey_ids`` up to date with their answers.
 
-    Two reads when nothing changed; otherwise the changed days are recounted in one
-    transaction, with the surveys' marks locked so that concurrent refreshes take turns.
+    Two reads when nothing changed, one when the surveys' ``marks`` were read with them
+    (``select_related("rollup_mark")``; a mark read a moment ago is still a safe start:
+    the check only says "fresh" when nothing changed since it was written). Otherwise the
+    changed days are recounted in one transaction, with the marks locked so that
+    concurrent refreshes take turns.
     """
     ids = sorted(set(survey_ids))
-    if not ids or _fresh(ids):
+    if not ids or _fresh(ids, list(marks)):
         return
     started = timezone.now()
     with transaction.atomic():
@@ -96,12 +99,16 @@ def _epoch(column: str) -> str:
     return f"julianday({column})"
 
 
-def _fresh(ids: list[int]) -> bool:
-    """Whether every survey of ``ids`` has a mark whose window is as it was counted: two
-    reads, the marks and then their windows (with the marks' times as constants, so that
-    each window is an index range scan; a join is planned as a scan of every answer)."""
-    rows = list(RollupMark.objects.filter(survey_id__in=ids)
-                .values_list("survey_id", "until", "fingerprint"))
+def _fresh(ids: list[int], known: list[RollupMark]) -> bool:
+    """Whether every survey of ``ids`` has a mark whose window is as it was counted: the
+    marks (unless ``known``), then their windows, with the marks' times as constants so
+    that each window is an index range scan (a join is planned as a scan of every answer).
+    """
+    if {mark.survey_id for mark in known} >= set(ids):
+        rows = [(m.survey_id, m.until, m.fingerprint) for m in known if m.survey_id in ids]
+    else:
+        rows = list(RollupMark.objects.filter(survey_id__in=ids)
+                    .values_list("survey_id", "until", "fingerprint"))
     if len(rows) < len(ids) or any(until is None for _s, until, _f in rows):
         return False
     return _fingerprints({survey: until for survey, until, _f in rows}) == {

@@ -28,7 +28,7 @@ from opennps.web.surveys.models import Response, Survey, SurveyRequest
 
 from . import rollups
 from .filters import GROUPS, Filters, JSONKeyText, start_of
-from .models import DailyScoreCount
+from .models import DailyScoreCount, RollupMark
 
 TRUNCATE = {"week": TruncWeek, "month": TruncMonth, "quarter": TruncQuarter}
 DIMENSION = re.compile(r"^(channel|language|location|(prop|answer):[\w .-]{1,64})$")
@@ -66,7 +66,17 @@ def refresh(survey: Survey, filters: Filters, *, dimension: str | None = None) -
         rollups.refresh(Survey.objects.filter(organisation_id=survey.organisation_id,
                                               kind=survey.kind).values_list("pk", flat=True))
     else:
-        rollups.refresh([survey.pk])
+        rollups.refresh([survey.pk], _loaded_mark(survey))
+
+
+def _loaded_mark(survey: Survey) -> list[RollupMark]:
+    """The survey's roll-up mark if it was read with the survey (no query)."""
+    if not Survey.rollup_mark.is_cached(survey):
+        return []
+    try:
+        return [survey.rollup_mark]
+    except RollupMark.DoesNotExist:
+        return []
 
 
 def cells(survey: Survey, filters: Filters, *, dates: bool = True
@@ -224,6 +234,23 @@ def dimensions(survey: Survey, *, sample: int = 200) -> list[str]:
         answer_keys.update(k for k in (answers or {}) if DIMENSION.match(f"answer:{k}"))
     return (["channel", "language", "location"] + [f"prop:{k}" for k in sorted(keys)]
             + [f"answer:{k}" for k in sorted(answer_keys)])
+
+
+def labels(survey: Survey, dimensions: list[str], language: str
+           ) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """What to show for each dimension (an extra answer: its question) and for the values
+    of choice questions (their labels in ``language``): one query, only when an extra
+    answer is among ``dimensions``."""
+    wanted = {int(d.split(":", 1)[1]): d for d in dimensions
+              if d.startswith("answer:") and d.split(":", 1)[1].isdigit()}
+    names = {dimension: dimension for dimension in dimensions}
+    values: dict[str, dict[str, str]] = {}
+    if wanted:
+        for question in survey.questions.filter(pk__in=list(wanted)):
+            dimension = wanted[question.pk]
+            names[dimension] = question.text_in(language) or dimension
+            values[dimension] = dict(question.choice_labels(language))
+    return names, values
 
 
 def requests_by_period(survey: Survey, filters: Filters) -> list[dict[str, Any]]:

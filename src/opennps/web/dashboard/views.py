@@ -21,7 +21,8 @@ from .forms import GoalForm
 
 
 def _survey(request: HttpRequest, pk: int) -> Survey:
-    surveys = Survey.objects.for_organisation(organisation_of(request)).select_related("goal")
+    surveys = (Survey.objects.for_organisation(organisation_of(request))
+               .select_related("goal", "rollup_mark"))
     return get_object_or_404(surveys, pk=pk)
 
 
@@ -57,8 +58,11 @@ def segments(request: HttpRequest, pk: int) -> HttpResponse:
     if sort.lstrip("-") not in pages.SORTS:
         filters.notices.append(_("The sort order %(value)s was ignored.") % {"value": sort})
         sort = "-n"
-    context = {"survey": survey, "page": "segments", "dimensions": available,
-               **describe(filters), **pages.segments(survey, filters, dimension, sort)}
+    names, values = services.labels(survey, [*available, dimension], get_language())
+    context = {"survey": survey, "page": "segments",
+               "dimensions": [(item, names[item]) for item in available],
+               **describe(filters),
+               **pages.segments(survey, filters, dimension, sort, values.get(dimension))}
     return render(request, "dashboard/segments.html", context)
 
 
