@@ -85,7 +85,7 @@ def open_dataset(source: str | os.PathLike[str], *, format: str | None = None,
         The answer scale (``NPS_SCALE`` by default).
     sheet : str, optional
         The sheet of an XLSX workbook, by name or number from 1; default: the first
-        sheet whose header has a score column, else the first sheet.
+        sheet whose header has a score column and a row under it, else the first sheet.
 
     Returns
     -------
