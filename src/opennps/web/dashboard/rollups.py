@@ -71,8 +71,14 @@ def refresh(survey_ids: Iterable[int], marks: Iterable[RollupMark] = ()) -> None
     concurrent refreshes take turns.
     """
     ids = sorted(set(survey_ids))
-    if not ids or _fresh(ids, list(marks)):
-        return
+    if ids and not _fresh(ids, list(marks)):
+        _recount_locked(ids, full=False)
+
+
+def _recount_locked(ids: list[int], *, full: bool) -> int:
+    """Lock the marks of ``ids`` (made if missing), recount the surveys in full or the
+    days changed since each mark, and move the marks; return the number of cells written.
+    """
     started = timezone.now()
     with transaction.atomic():
         RollupMark.objects.bulk_create([RollupMark(survey_id=i, until=None) for i in ids],
@@ -84,12 +90,17 @@ def refresh(survey_ids: Iterable[int], marks: Iterable[RollupMark] = ()) -> None
         # refresh counts it. (Its ``updated_at`` is after the new mark: see SETTLE.)
         until = started - SETTLE
         fingerprints = _fingerprints(dict.fromkeys(ids, until))
-        never = [m.survey_id for m in locked if m.until is None]
-        seen = {m.survey_id: m.until for m in locked if m.until is not None}
-        _recount({**{i: None for i in never}, **_changed_days(seen)})
+        if full:
+            plans = [dict.fromkeys(ids[n:n + BATCH]) for n in range(0, len(ids), BATCH)]
+        else:
+            never = [m.survey_id for m in locked if m.until is None]
+            seen = {m.survey_id: m.until for m in locked if m.until is not None}
+            plans = [{**dict.fromkeys(never), **_changed_days(seen)}]
+        written = sum(_recount(plan) for plan in plans)
         for mark in locked:
             mark.until, mark.fingerprint = until, fingerprints[mark.survey_id]
         RollupMark.objects.bulk_update(locked, ["until", "fingerprint"])
+    return written
 
 
 def _epoch(column: str) -> str:
@@ -117,17 +128,21 @@ def _fresh(ids: list[int], known: list[RollupMark]) -> bool:
 
 def _fingerprints(bounds: dict[int, datetime]) -> dict[int, str]:
     """The count and sum of ``updated_at`` of each survey's answers changed after its
-    bound, as :func:`_fresh` computes them: one query."""
+    bound, as :func:`_fresh` computes them: one query per :data:`BATCH` surveys."""
     answers = connection.ops.quote_name(Response._meta.db_table)
-    where, params = [], []
-    for survey_id, until in bounds.items():
-        where.append("(survey_id = %s AND updated_at > %s)")
-        params.extend([survey_id, connection.ops.adapt_datetimefield_value(until)])
-    sql = (f"SELECT survey_id, COUNT(id), SUM({_epoch('updated_at')}) FROM {answers} "
-           f"WHERE {' OR '.join(where)} GROUP BY survey_id")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = {survey_id: f"{n}:{total}" for survey_id, n, total in cursor.fetchall()}
+    items = list(bounds.items())
+    found: dict[int, str] = {}
+    for start in range(0, len(items), BATCH):
+        where, params = [], []
+        for survey_id, until in items[start:start + BATCH]:
+            where.append("(survey_id = %s AND updated_at > %s)")
+            params.extend([survey_id, connection.ops.adapt_datetimefield_value(until)])
+        sql = (f"SELECT survey_id, COUNT(id), SUM({_epoch('updated_at')}) FROM {answers} "
+               f"WHERE {' OR '.join(where)} GROUP BY survey_id")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found.update((survey_id, f"{n}:{total}")
+                         for survey_id, n, total in cursor.fetchall())
     return {survey_id: found.get(survey_id, "0:None") for survey_id in bounds}
 
 
@@ -160,8 +175,7 @@ def _ranges(days: Iterable[date]) -> list[tuple[date, date]]:
     return runs
 
 
-def _recount(days: dict[int, set[date] | None], *, response_model: type[Model] = Response,
-             rollup_model: type[Model] = DailyScoreCount) -> int:
+def _recount(days: dict[int, set[date] | None]) -> int:
     """Replace the cells of each survey's ``days`` (``None``: all of them) by a count of its
     answers; return the number of cells written."""
     if not days:
@@ -176,9 +190,9 @@ def _recount(days: dict[int, set[date] | None], *, response_model: type[Model] =
             answers |= Q(survey_id=survey_id, created_at__gte=midnight(first),
                          created_at__lt=midnight(last + timedelta(days=1)))
         cells |= Q(survey_id=survey_id, day__in=sorted(chosen))
-    counts = _count(response_model._default_manager.filter(answers))
-    rollup_model._default_manager.filter(cells).delete()
-    _add(counts, rollup_model)
+    counts = _count(Response.objects.filter(answers))
+    DailyScoreCount.objects.filter(cells).delete()
+    _add(counts)
     return len(counts)
 
 
@@ -233,20 +247,7 @@ def rebuild(survey_ids: Iterable[int] | None = None, *, dry_run: bool = False) -
         list(Survey.objects.values_list("pk", flat=True))
     if dry_run:
         return len(_count(Response.objects.filter(survey_id__in=ids)))
-    started = timezone.now()
-    with transaction.atomic():
-        RollupMark.objects.bulk_create([RollupMark(survey_id=i) for i in ids],
-                                       ignore_conflicts=True)
-        locked = list(RollupMark.objects.select_for_update().filter(survey_id__in=ids)
-                      .order_by("survey_id"))
-        until = started - SETTLE
-        fingerprints = _fingerprints(dict.fromkeys(ids, until)) if ids else {}
-        written = sum(_recount({i: None for i in chunk})
-                      for chunk in (ids[n:n + BATCH] for n in range(0, len(ids), BATCH)))
-        for mark in locked:
-            mark.until, mark.fingerprint = until, fingerprints[mark.survey_id]
-        RollupMark.objects.bulk_update(locked, ["until", "fingerprint"])
-    return written
+    return _recount_locked(ids, full=True) if ids else 0
 
 
 def count_all(response_model: type[Model], rollup_model: type[Model]) -> None:

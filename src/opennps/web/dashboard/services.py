@@ -189,15 +189,12 @@ def segments_of(survey: Survey, filters: Filters, dimension: str
             if dimension in ROLLUP_DIMENSIONS and uses_rollup(filters) else
             responses(survey, filters).annotate(segment=dimension_expression(dimension))
             .values("segment", "score").annotate(n=Count("pk")).order_by())
-    if dimension in ("channel", "language", "location"):
-        fixed: dict[tuple[object, ...], Histogram] = {
-            (key,): h for key, h in _histograms(rows, "segment", survey.scale).items()}
-        return fixed, None
+    from_json = dimension.startswith(("prop:", "answer:"))
     counts: dict[object, dict[int, int]] = defaultdict(dict)
     total: dict[int, int] = defaultdict(int)
     overlapping = False
     for row in rows:
-        elements = _elements(row["segment"])
+        elements = _elements(row["segment"]) if from_json else [row["segment"]]
         overlapping = overlapping or len(elements) > 1
         total[row["score"]] += row["n"]
         for element in elements:
