@@ -10,7 +10,7 @@ import sys
 import pytest
 
 PACKAGES = ["opennps.core", "opennps.io", "opennps.engine", "opennps.text", "opennps.analysis",
-            "opennps.cli", "opennps.demo"]
+            "opennps.report", "opennps.cli", "opennps.demo"]
 
 
 def _modules_after_import(module: str) -> set[str]:

@@ -18,7 +18,7 @@ COMMANDS = sorted(main.commands)
 def _long_options(command: click.Command) -> list[str]:
     names = []
     for param in command.params:
-        if isinstance(param, click.Option):
+        if isinstance(param, click.Option) and not param.hidden:  # hidden: internal only
             names.extend(n for n in (*param.opts, *param.secondary_opts) if n.startswith("--"))
     return sorted(set(names) - {"--help"})
 

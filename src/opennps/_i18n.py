@@ -8,24 +8,36 @@ translators see whole sentences::
     raise InvalidValueError(_("row {row}: got {value!r}").format(row=3, value="x"))
 
 Catalogues live in ``opennps/locale/<lang>/LC_MESSAGES/opennps.po`` (compiled ``.mo`` beside
-them). The language is the one passed to :func:`activate`, else ``OPENNPS_LANG``, else the
-POSIX locale variables (``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else English.
+them). The language is the one set by :func:`override` (for a block of code) or
+:func:`activate` (for the rest of the program), else ``OPENNPS_LANG``, else the POSIX locale
+variables (``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else English.
+
+The language is held in a :class:`contextvars.ContextVar`, so each thread (and each
+asyncio task) has its own: a worker that renders e-mails in six languages at once, or a
+web request that renders a report, never changes another's language::
+
+    with override("pl"):
+        text = render_html(analysis)
 """
 
 from __future__ import annotations
 
 import gettext as _gettext
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "N_", "activate", "active_language", "gettext", "ngettext", "pgettext"]
+__all__ = ["LANGUAGES", "N_", "activate", "active_language", "gettext", "ngettext", "override",
+           "pgettext"]
 
 DOMAIN = "opennps"
 LOCALE_DIR = Path(__file__).with_name("locale")
 LANGUAGES: tuple[str, ...] = ("en", "pl", "ru", "fi", "lt", "sv")
 
-_active: str | None = None
+_active: ContextVar[str | None] = ContextVar("opennps_language", default=None)
 
 
 def _from_environment() -> str:
@@ -37,16 +49,37 @@ def _from_environment() -> str:
     return "en"
 
 
-def activate(language: str | None) -> str:
-    """Use ``language`` (one of :data:`LANGUAGES`; ``None`` = from the environment)."""
-    global _active
+def _code(language: str | None) -> str | None:
     code = (language or "").split("_")[0].split("-")[0].lower()
-    _active = code if code in LANGUAGES else None
+    return code if code in LANGUAGES else None
+
+
+def activate(language: str | None) -> str:
+    """Use ``language`` from now on in this thread or task (one of :data:`LANGUAGES`;
+    ``None`` or an unknown code = from the environment)."""
+    _active.set(_code(language))
     return active_language()
 
 
+@contextmanager
+def override(language: str | None) -> Iterator[str]:
+    """Use ``language`` inside the ``with`` block only; yields the language in use.
+
+    Examples
+    --------
+    >>> with override("pl") as code:
+    ...     code
+    'pl'
+    """
+    token = _active.set(_code(language))
+    try:
+        yield active_language()
+    finally:
+        _active.reset(token)
+
+
 def active_language() -> str:
-    return _active or _from_environment()
+    return _active.get() or _from_environment()
 
 
 @cache

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from opennps._i18n import gettext as _
+from opennps.core import NPS_SCALE
 from opennps.errors import InvalidArgumentError
 
 __all__ = ["COLUMNS", "DemoRow", "generate_demo_rows", "write_demo"]
@@ -176,7 +177,7 @@ def _score(rng: random.Random, tilt: float) -> int:
 
 
 def _group(score: int) -> str:
-    return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+    return NPS_SCALE.group(score).value
 
 
 def generate_demo_rows(rows: int = 20_000, *, seed: int = 2026,

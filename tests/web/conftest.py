@@ -40,3 +40,12 @@ def run_together(work: Callable[[int], None], count: int) -> list[BaseException]
     for thread in threads:
         thread.join()
     return errors
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: ids repeat between tests whose transactions
+    were rolled back, and cached reports are keyed by them."""
+    from django.core.cache import cache
+
+    cache.clear()

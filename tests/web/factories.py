@@ -8,7 +8,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from opennps.web.accounts.models import Membership, Organisation, Role
-from opennps.web.surveys.models import Person, Question, Survey, SurveyRequest
+from opennps.web.people.models import Person
+from opennps.web.surveys.models import Question, Survey, SurveyRequest
 from opennps.web.surveys.services import answers
 
 _numbers = itertools.count(1)

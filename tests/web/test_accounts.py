@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 from django.core import mail
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from opennps.web.accounts.models import Membership, Role
+from opennps.web.jobs.worker import drain
 from opennps.web.surveys.models import Survey
 
 from .factories import make_organisation, make_user
@@ -58,7 +59,22 @@ class AccountTests(TestCase):
         self.assertRedirects(page, reverse("accounts:team"))
         membership = Membership.objects.get(user__email="new@acme.test")
         self.assertEqual((membership.organisation, membership.role), (self.organisation, "agent"))
+        self.assertEqual(mail.outbox, [])  # sent by a background task, not in the request
+        drain()
         self.assertEqual(mail.outbox[0].subject, "You have been added to OpenNPS")
+        link = re.search(r"http://testserver(/accounts/password-reset/\S+/)", mail.outbox[0].body)
+        self.assertIsNotNone(link)
+
+    def test_the_invitation_is_in_the_language_of_who_added_the_member(self) -> None:
+        self.client.force_login(self.owner)
+        with override_settings(OPENNPS={"BASE_URL": "https://nps.example.com"}):
+            self.client.post(reverse("accounts:add_member"), {"email": "nowy@acme.test",
+                                                              "role": Role.AGENT},
+                             HTTP_ACCEPT_LANGUAGE="pl")
+        drain()
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertIn("https://nps.example.com/accounts/password-reset/", mail.outbox[0].body)
+        self.assertNotIn("You have been added", mail.outbox[0].body)
 
     def test_an_analyst_cannot_create_surveys_or_add_members(self) -> None:
         self.client.force_login(self.analyst)
@@ -112,7 +128,8 @@ class PersonalLinkPageTests(TestCase):
     def test_a_personal_link_is_made_for_a_person_in_their_language(self) -> None:
         from django.test import override_settings
 
-        from opennps.web.surveys.models import Person, SurveyRequest
+        from opennps.web.people.models import Person
+        from opennps.web.surveys.models import SurveyRequest
 
         from .factories import make_survey
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.test import TestCase
 from django.urls import reverse
 
+from opennps.core import SCALES
 from opennps.web.surveys.models import Response
-from opennps.web.surveys.services.answers import score_group
 
 from .factories import make_question, make_request, make_survey
 
@@ -67,4 +67,4 @@ class FollowUpTests(TestCase):
                  ("csat", 4, "promoter"), ("csat", 3, "passive"), ("csat", 2, "detractor"),
                  ("ces", 5, "promoter"), ("ces", 4, "passive"), ("ces", 3, "detractor")]
         for kind, score, group in table:
-            self.assertEqual(score_group(kind, score), group, (kind, score))
+            self.assertEqual(SCALES[kind].group(score), group, (kind, score))

@@ -13,12 +13,11 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 import opennps.web
-from opennps.web._catalogues import project_ignores
+from opennps.web._catalogues import APPS, project_ignores
 
 WEB = Path(opennps.web.__file__).parent
 LANGUAGES = ("en", "pl", "ru", "fi", "lt", "sv")
-CATALOGUES = [WEB / "locale", *(WEB / app / "locale" for app in ("accounts", "dashboard",
-                                                             "surveys", "themes"))]
+CATALOGUES = [WEB / "locale", *(WEB / app / "locale" for app in APPS)]
 CASES = [(folder, code) for folder in CATALOGUES for code in LANGUAGES]
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar
 
 from opennps.core._histogram import Histogram
 from opennps.core._rating import RatingResult, rating_histogram
@@ -21,8 +20,6 @@ __all__ = ["CESResult", "ces"]
 @dataclass(frozen=True, slots=True)
 class CESResult(RatingResult):
     """CES of a 1–7 histogram: ``mean`` agreement and ``percent`` of 5–7 answers."""
-
-    TOP_BOX: ClassVar[tuple[int, int]] = (5, 7)
 
     @property
     def agree(self) -> int:

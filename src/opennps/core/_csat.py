@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar
 
 from opennps.core._histogram import Histogram
 from opennps.core._rating import RatingResult, rating_histogram
@@ -20,8 +19,6 @@ __all__ = ["CSATResult", "csat"]
 @dataclass(frozen=True, slots=True)
 class CSATResult(RatingResult):
     """CSAT of a 1–5 histogram: ``percent`` of 4–5 answers, ``mean`` rating."""
-
-    TOP_BOX: ClassVar[tuple[int, int]] = (4, 5)
 
     @property
     def satisfied(self) -> int:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from opennps._i18n import gettext as _
-from opennps.core._scale import NPS_SCALE, Scale
+from opennps.core._scale import NPS_SCALE, Scale, Segment
 from opennps.errors import InvalidArgumentError
 
 __all__ = ["Histogram"]
@@ -95,7 +95,8 @@ class Histogram:
                   "{low}–{high}").format(scale=self.scale.name, low=self.scale.low,
                                         high=self.scale.high)
             )
-        return self.count_between(9, 10), self.count_between(7, 8), self.count_between(0, 6)
+        return tuple(self.count_between(*self.scale.bounds(group))  # type: ignore[return-value]
+                     for group in (Segment.PROMOTER, Segment.PASSIVE, Segment.DETRACTOR))
 
     def as_dict(self) -> dict[int, int]:
         return dict(zip(self.scale.points, self.counts, strict=True))

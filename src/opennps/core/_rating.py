@@ -5,13 +5,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar
 
 from opennps._i18n import gettext as _
 from opennps.core._histogram import Histogram
 from opennps.core._interval import ConfidenceInterval
 from opennps.core._proportion import proportion_interval
-from opennps.core._scale import Scale
+from opennps.core._scale import Scale, Segment
 from opennps.core._validation import critical_z
 from opennps.errors import EmptySampleError, InvalidArgumentError
 
@@ -43,12 +42,11 @@ def rating_histogram(data: Histogram | Iterable[object], scale: Scale) -> Histog
 class RatingResult:
     """A rating histogram with its top-box share (percent) and mean.
 
-    Subclasses set the scale and the top box. The standard error of the mean uses the
-    plug-in (divide by n) variance, as the NPS standard error does.
+    The top box is the scale's top group (:meth:`Scale.bounds`). The standard error of the
+    mean uses the plug-in (divide by n) variance, as the NPS standard error does.
     """
 
     histogram: Histogram
-    TOP_BOX: ClassVar[tuple[int, int]] = (0, 0)
 
     @property
     def n(self) -> int:
@@ -58,7 +56,7 @@ class RatingResult:
     @property
     def top_box(self) -> int:
         """Answers in the top box."""
-        return self.histogram.count_between(*self.TOP_BOX)
+        return self.histogram.count_between(*self.histogram.scale.bounds(Segment.PROMOTER))
 
     @property
     def share(self) -> float:

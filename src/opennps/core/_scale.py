@@ -42,6 +42,10 @@ class Scale:
     name: str
     low: int
     high: int
+    #: First point of the top group (promoters on 0–10, satisfied on CSAT, agree on CES).
+    top: int
+    #: First point of the middle group (passives on 0–10); below it is the bottom group.
+    middle: int
 
     @property
     def points(self) -> tuple[int, ...]:
@@ -55,6 +59,42 @@ class Scale:
     def is_recommend(self) -> bool:
         """True for 0–10 scales (NPS, eNPS), where promoters/passives/detractors apply."""
         return self.low == 0 and self.high == 10
+
+    def group(self, score: int) -> Segment:
+        """The group of a point of the scale: the one rule for score groups.
+
+        On 0–10 scales these are Bain's promoters (9–10), passives (7–8) and detractors
+        (0–6); on CSAT (4–5 / 3 / 1–2) and CES (5–7 / 4 / 1–3) the positive, middle and
+        negative answers take the same three names.
+
+        Examples
+        --------
+        >>> [NPS_SCALE.group(s).value for s in (10, 8, 6)]
+        ['promoter', 'passive', 'detractor']
+        >>> CSAT_SCALE.group(3).value
+        'passive'
+        """
+        value = self.validate(score)
+        if value >= self.top:
+            return Segment.PROMOTER
+        if value >= self.middle:
+            return Segment.PASSIVE
+        return Segment.DETRACTOR
+
+    def bounds(self, group: Segment | str) -> tuple[int, int]:
+        """The lowest and highest point of ``group`` on this scale.
+
+        Examples
+        --------
+        >>> NPS_SCALE.bounds("passive"), CES_SCALE.bounds(Segment.PROMOTER)
+        ((7, 8), (5, 7))
+        """
+        segment = Segment(group)
+        if segment is Segment.PROMOTER:
+            return self.top, self.high
+        if segment is Segment.PASSIVE:
+            return self.middle, self.top - 1
+        return self.low, self.middle - 1
 
     def parse(self, raw: object) -> int | None:
         """Read ``raw`` as a point of the scale, or ``None`` when it is not one.
@@ -108,10 +148,10 @@ class Scale:
         return value
 
 
-NPS_SCALE = Scale("nps", 0, 10)
-ENPS_SCALE = Scale("enps", 0, 10)
-CSAT_SCALE = Scale("csat", 1, 5)
-CES_SCALE = Scale("ces", 1, 7)
+NPS_SCALE = Scale("nps", 0, 10, top=9, middle=7)
+ENPS_SCALE = Scale("enps", 0, 10, top=9, middle=7)
+CSAT_SCALE = Scale("csat", 1, 5, top=4, middle=3)
+CES_SCALE = Scale("ces", 1, 7, top=5, middle=4)
 SCALES: dict[str, Scale] = {s.name: s for s in (NPS_SCALE, ENPS_SCALE, CSAT_SCALE, CES_SCALE)}
 
 
@@ -123,9 +163,4 @@ def classify(score: int) -> Segment:
     >>> classify(9), classify(7), classify(6)
     (<Segment.PROMOTER: 'promoter'>, <Segment.PASSIVE: 'passive'>, <Segment.DETRACTOR: 'detractor'>)
     """
-    value = NPS_SCALE.validate(score)
-    if value >= 9:
-        return Segment.PROMOTER
-    if value >= 7:
-        return Segment.PASSIVE
-    return Segment.DETRACTOR
+    return NPS_SCALE.group(score)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from opennps.core import NPS_SCALE
 from opennps.text._analyze import AnalyzedText, analyze_text
 from opennps.text._tagger import ThemeTagger
 
@@ -23,7 +24,7 @@ EXAMPLE_CHARS = 200
 SUGGESTION_SAMPLE = 20_000
 GROUPS = ("promoter", "passive", "detractor")
 # 0–10 score -> index into GROUPS
-_GROUP_OF_SCORE = (2, 2, 2, 2, 2, 2, 2, 1, 1, 0, 0)
+_GROUP_OF_SCORE = tuple(GROUPS.index(NPS_SCALE.group(point).value) for point in NPS_SCALE.points)
 
 
 @dataclass(frozen=True, slots=True)

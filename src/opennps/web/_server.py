@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -78,6 +82,24 @@ def _moment(text: str, utc: Any, datetime: Any) -> Any:
 def collect_static() -> None:
     """Copy and compress static files into the data directory (served by WhiteNoise)."""
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def start_background_worker(data_dir: Path) -> subprocess.Popen[bytes]:
+    """Start ``opennps worker`` beside the web server; it stops when this process ends
+    (it watches its parent) or at exit here."""
+    child = subprocess.Popen([sys.executable, "-m", "opennps", "worker", "--data-dir",
+                              str(data_dir), "--parent-pid", str(os.getpid())])
+
+    def stop() -> None:
+        if child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+    atexit.register(stop)
+    return child
 
 
 def run_gunicorn(host: str, port: int, *, workers: int, threads: int) -> None:

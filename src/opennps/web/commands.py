@@ -1,4 +1,4 @@
-"""CLI commands of the survey service: ``serve``, ``createuser`` and ``import``.
+"""CLI commands of the survey service: ``serve``, ``worker``, ``createuser`` and ``import``.
 
 Importing this module does not import Django (``opennps --help`` stays fast); each
 command sets Django up when it runs. Texts come from the service's own catalogue
@@ -83,10 +83,16 @@ def _fail(message: str) -> None:
         help=gettext_noop("Worker processes (default: OPENNPS_WORKERS, else 2 per CPU core)."))
 @option("--threads", type=click.IntRange(min=1), envvar="OPENNPS_THREADS", default=4,
         show_default=True, help=gettext_noop("Threads per worker process."))
+@option("--background/--no-background", default=True, envvar="OPENNPS_SERVE_BACKGROUND",
+        show_default=True,
+        help=gettext_noop("Also run one background worker (e-mails, scheduled waves, "
+                          "tagging); turn it off when `opennps worker` runs elsewhere."))
 def serve(host: str, port: int, data_dir: Path | None, demo: bool, workers: int | None,
-          threads: int) -> None:
+          threads: int, background: bool) -> None:
     from opennps.web._setup import configure
 
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    os.environ.setdefault("OPENNPS_BASE_URL", f"http://{shown}:{port}")
     folder = configure(data_dir)
     from django.db import connections
 
@@ -100,7 +106,9 @@ def serve(host: str, port: int, data_dir: Path | None, demo: bool, workers: int 
             click.echo(_("Loaded a demo survey with %(count)s answers.") % {"count": added},
                        err=True)
     connections.close_all()  # the workers open their own connections
-    address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    if background:
+        _server.start_background_worker(folder)
+    address = f"http://{shown}:{port}/"
     click.echo(_("OpenNPS is running at %(address)s (data in %(folder)s). Stop it with "
                  "Ctrl+C.") % {"address": address, "folder": folder}, err=True)
     if login:
@@ -114,6 +122,42 @@ def serve(host: str, port: int, data_dir: Path | None, demo: bool, workers: int 
                      "OPENNPS_EMAIL_HOST to send them (docs/configuration.md)."), err=True)
     _server.run_gunicorn(host, port, workers=workers or 2 * (os.cpu_count() or 1),
                          threads=threads)
+
+
+@click.command(cls=Command, help=gettext_noop(
+    "Run background work: queued tasks (e-mails, tagging, imports) and the scheduler that "
+    "enqueues due waves, reminders and digests.\n\n"
+    "Run as many as you like against one PostgreSQL database; each task runs once. "
+    "`opennps serve` runs one itself unless --no-background.\n\n"
+    "\b\nExample:\n  opennps worker --data-dir /var/lib/opennps"))
+@data_dir_option
+@option("--interval", type=click.FloatRange(min=0.05), default=1.0, show_default=True,
+        help=gettext_noop("Seconds to wait for new tasks when the queue is empty."))
+@option("--queue", "queues", multiple=True,
+        help=gettext_noop("Only run the tasks of this queue; repeatable (default: every "
+                          "queue)."))
+@option("--batch", is_flag=True,
+        help=gettext_noop("Enqueue the due periodic jobs, run every task that is ready, "
+                          "then exit (for cron)."))
+@option("--no-scheduler", is_flag=True,
+        help=gettext_noop("Do not enqueue periodic jobs from this worker."))
+@option("--parent-pid", type=int, hidden=True)
+def worker(data_dir: Path | None, interval: float, queues: tuple[str, ...], batch: bool,
+           no_scheduler: bool, parent_pid: int | None) -> None:
+    from opennps.web._setup import configure
+
+    configure(data_dir)
+    import logging
+
+    from opennps.web.jobs import worker as jobs_worker
+
+    logging.basicConfig(level=os.environ.get("OPENNPS_LOG_LEVEL", "INFO"),
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if batch:
+        jobs_worker.drain(queues=queues or ("*",), tick=not no_scheduler)
+        return
+    jobs_worker.run(interval=interval, queues=queues or ("*",), parent_pid=parent_pid,
+                    scheduler=not no_scheduler)
 
 
 @click.command(cls=Command, help=gettext_noop(
@@ -213,4 +257,4 @@ def import_(path: Path, survey_id: int, score_column: str | None, comment_column
         "skipped": report.already_imported, "invalid": report.invalid})
 
 
-COMMANDS = (serve, createuser, import_)
+COMMANDS = (serve, worker, createuser, import_)

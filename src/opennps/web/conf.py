@@ -28,6 +28,16 @@ DEFAULTS: dict[str, Any] = {
     "IMPORT_MAX_BYTES": 50 * 1024 * 1024,
     # Public base URL used in links shown to users and sent in emails ("" = from the request).
     "BASE_URL": "",
+    # The Themes page analyses up to this many answers in the request; beyond, a background
+    # task does and the page says it is being computed.
+    "THEMES_INLINE_ANSWERS": 5000,
+    # The dashboard recounts its daily roll-up in the request when the days to recount hold
+    # up to this many answers; beyond, a background task does (the page says so).
+    "ROLLUP_INLINE_ANSWERS": 50_000,
+    # A background worker unseen for this long is taken for dead, and its task run again.
+    "WORKER_DEAD_AFTER_SECONDS": 60,
+    # The confidence level of every interval and test the pages show.
+    "CONFIDENCE_LEVEL": 0.95,
 }
 
 

@@ -17,10 +17,12 @@ from django.test import Client, TestCase, TransactionTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from opennps.web.dashboard import pages, rollups, services
-from opennps.web.dashboard.filters import Filters
 from opennps.web.dashboard.models import DailyScoreCount
+from opennps.web.jobs.worker import drain
+from opennps.web.surveys.filters import Filters
 from opennps.web.surveys.models import Response, Survey, SurveyRequest
 from opennps.web.surveys.services import answers
 from opennps.web.surveys.services.imports import import_responses
@@ -271,6 +273,36 @@ class SameFiguresTests(TestCase):
         self.assertEqual(len(answer_reads), 1)
         self.assertIn("updated_at", answer_reads[0])
         self.assertEqual(sum("dashboard_dailyscorecount" in q["sql"] for q in queries), 2)
+
+
+    def test_a_recount_too_large_for_the_request_is_left_to_a_worker(self) -> None:
+        filters = Filters(since=date(2025, 1, 1), until=date(2025, 3, 31))
+        exact = _figures(self.survey, filters)  # counted in the request (small)
+        add_answers(self.survey, [{"score": 0, "at": LATE, "channel": "email"}] * 5)
+        with override_settings(OPENNPS={"ROLLUP_INLINE_ANSWERS": 3}):
+            self.assertFalse(services.refresh(self.survey, filters))
+            # The page reads the answers meanwhile: the figures count the new answers.
+            overview = pages.overview(self.survey, filters)["headline"]
+            self.assertEqual(overview["n"], exact["overview"]["n"] + 5)
+            waiting = DBTaskResult.objects.filter(task_path__endswith="refresh_rollups",
+                                                  status="READY")
+            self.assertEqual(waiting.count(), 1)
+            self.assertFalse(rollups.is_fresh([self.survey.pk]))
+            drain()
+            self.assertTrue(rollups.is_fresh([self.survey.pk]))
+            self.assertTrue(services.refresh(self.survey, filters))
+            self.assertEqual(pages.overview(self.survey, filters)["headline"], overview)
+
+    def test_the_periodic_job_brings_every_survey_up_to_date(self) -> None:
+        from opennps.web.dashboard.tasks import refresh_all_rollups
+
+        rollups.refresh([self.survey.pk])
+        add_answers(self.survey, [{"score": 9, "at": LATE}])
+        self.assertEqual(refresh_all_rollups.call(dry_run=True), 1)
+        self.assertFalse(rollups.is_fresh([self.survey.pk]))
+        self.assertEqual(refresh_all_rollups.call(), 1)
+        self.assertTrue(rollups.is_fresh([self.survey.pk]))
+        self.assertEqual(refresh_all_rollups.call(), 0)
 
 
 class ConcurrentAnswerTests(TransactionTestCase):

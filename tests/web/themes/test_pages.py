@@ -8,12 +8,14 @@ from unittest import mock
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from opennps.text import Answer, analyze_comments, starter_taxonomy
 from opennps.web.accounts.models import Role
+from opennps.web.jobs.worker import drain
 from opennps.web.surveys.models import Response
 from opennps.web.themes.models import ResponseTheme, ThemeTaxonomy
 from opennps.web.themes.services import tag_responses
@@ -115,7 +117,10 @@ class ThemesPageTests(TestCase):
         self.assertEqual(page.status_code, 200)
         notices = page.context["filters"].notices
         self.assertEqual(len(notices), 4, notices)
-        self.assertContains(page, "YYYY-MM-DD")
+        # The notice names the parameter as the link wrote it (from= is the old name of
+        # since=, kept for old links).
+        self.assertContains(page, "from=yesterday")
+        self.assertContains(page, "2025-01-31")
         reversed_range = self.client.get(self.url, {"from": "2025-03-01", "to": "2025-01-01"})
         self.assertContains(reversed_range, "is after")
         self.assertEqual(reversed_range.context["report"].counts.answers, 12)
@@ -159,7 +164,12 @@ class TaxonomyTests(TestCase):
     def test_saving_the_taxonomy_tags_every_answer_again(self) -> None:
         text = '[themes.parking]\nlabel = "Parking"\nen = ["parking"]\n'
         page = self.client.post(self.url, {"text": text}, follow=True)
-        self.assertContains(page, "12 answers tagged again")
+        self.assertContains(page, "being tagged again in the background")
+        self.assertContains(page, "answers are being tagged again")  # the page says so
+        self.assertFalse(ResponseTheme.objects.filter(theme="parking").exists())
+        drain()
+        after = self.client.get(reverse("themes:themes", args=[self.survey.pk]))
+        self.assertNotContains(after, "answers are being tagged again")
         parking = set(ResponseTheme.objects.filter(theme="parking")
                       .values_list("response__comment", flat=True))
         self.assertEqual(parking, {"parking was impossible near the shop",
@@ -183,8 +193,9 @@ class TaxonomyTests(TestCase):
         suggestion = suggestions[0]
         accepted = self.client.post(reverse("themes:accept", args=[self.survey.pk]),
                                     {"toml": suggestion.to_toml()}, follow=True)
-        self.assertContains(accepted, "answers tagged again")
+        self.assertContains(accepted, "being tagged again in the background")
         self.assertIn(f"[themes.{suggestion.id}]", ThemeTaxonomy.objects.get().text)
+        drain()
         self.assertTrue(ResponseTheme.objects.filter(response=answers[0],
                                                      theme=suggestion.id).exists())
 
@@ -210,9 +221,8 @@ class ReportCacheTests(TestCase):
             self.client.get(url, {"from": "2025-01-02"})
             self.assertEqual(analyse.call_count, 2)
             survey_request = first[0].request
-            with self.captureOnCommitCallbacks(execute=True):
-                self.client.post(reverse("surveys:follow_up", args=[survey_request.token]),
-                                 {"comment": "parking"})
+            self.client.post(reverse("surveys:follow_up", args=[survey_request.token]),
+                             {"comment": "parking"})
             page = self.client.get(url)
             self.assertEqual(analyse.call_count, 3)
             self.assertEqual(page.context["report"].counts.commented, 4)
@@ -221,6 +231,38 @@ class ReportCacheTests(TestCase):
             page = self.client.get(url)
             self.assertEqual(analyse.call_count, 4)
             self.assertIn("parking", {t.id for t in page.context["report"].themes})
+
+
+class BackgroundReportTests(TestCase):
+    """Beyond THEMES_INLINE_ANSWERS answers a worker computes the report; the page waits
+    for the first, then shows the last one computed while a newer one is."""
+
+    def test_a_large_survey_s_report_is_computed_by_a_worker(self) -> None:
+        organisation = make_organisation()
+        survey = make_survey(organisation)
+        self.client.force_login(make_user(organisation))
+        answers = add_answers(survey, COMMENTS[:6])
+        url = reverse("themes:themes", args=[survey.pk])
+        with override_settings(OPENNPS={"THEMES_INLINE_ANSWERS": 3}):
+            waiting = self.client.get(url)
+            self.assertTemplateUsed(waiting, "themes/computing.html")
+            self.assertContains(waiting, "The themes of 6 answers are being computed")
+            self.assertContains(waiting, '<meta http-equiv="refresh" content="5">')
+            self.assertEqual(self.client.get(url).status_code, 200)  # enqueued once
+            self.assertEqual(DBTaskResult.objects.filter(status="READY").count(), 1)
+            drain()
+            ready = self.client.get(url)
+            self.assertTemplateUsed(ready, "themes/themes.html")
+            self.assertEqual(ready.context["report"].counts.answers, 6)
+            self.assertNotContains(ready, "being computed in the background")
+            self.client.post(reverse("surveys:respond", args=[answers[0].request.token]),
+                             {"score": 10})
+            stale = self.client.get(url)
+            self.assertTemplateUsed(stale, "themes/themes.html")
+            self.assertContains(stale, "from 6 answers; the figures of all 6 answers are "
+                                       "being computed")
+            drain()
+            self.assertNotContains(self.client.get(url), "being computed in the background")
 
 
 @pytest.mark.django_db

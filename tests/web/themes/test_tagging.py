@@ -1,4 +1,4 @@
-"""Answers get their language and themes after commit: public page, import, retag."""
+"""Answers get their language and themes from a background task: public page, import, retag."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from unittest import mock
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
+from opennps.web.jobs.worker import drain
 from opennps.web.surveys.models import Response
 from opennps.web.surveys.services.imports import import_responses
 from opennps.web.themes.models import ResponseText, ResponseTheme, ThemeTaxonomy
@@ -35,36 +37,40 @@ class TaggingTests(TestCase):
 
     def test_a_comment_committed_through_the_public_page_gets_its_themes(self) -> None:
         survey_request = make_request(self.survey)
-        with self.captureOnCommitCallbacks(execute=True):
-            self.client.post(reverse("surveys:respond", args=[survey_request.token]),
-                             {"score": 2})
-            page = self.client.post(reverse("surveys:follow_up", args=[survey_request.token]),
-                                    {"comment": "The delivery was late again"})
+        self.client.post(reverse("surveys:respond", args=[survey_request.token]),
+                         {"score": 2})
+        page = self.client.post(reverse("surveys:follow_up", args=[survey_request.token]),
+                                {"comment": "The delivery was late again"})
         self.assertEqual(page.status_code, 302)
         response = Response.objects.get(request=survey_request)
+        self.assertEqual(themes_of(response), set())  # not in the answer's request
+        drain()
         self.assertEqual(themes_of(response), {"delivery", "speed"})
         self.assertEqual(ResponseText.objects.get(response=response).language, "en")
 
     def test_a_tagging_failure_is_logged_and_the_answer_still_counts(self) -> None:
         survey_request = make_request(self.survey)
         self.client.post(reverse("surveys:respond", args=[survey_request.token]), {"score": 2})
+        page = self.client.post(reverse("surveys:follow_up", args=[survey_request.token]),
+                                {"comment": "Late delivery"})
         with (mock.patch("opennps.web.themes.services.tag_comments",
                          side_effect=RuntimeError("boom")),
-              self.assertLogs("opennps.web.themes.services", logging.ERROR),
-              self.captureOnCommitCallbacks(execute=True)):
-            page = self.client.post(reverse("surveys:follow_up", args=[survey_request.token]),
-                                    {"comment": "Late delivery"})
+              self.assertLogs("django_tasks", logging.ERROR)):
+            drain()
         self.assertEqual(page.status_code, 302)
         response = Response.objects.get(request=survey_request)
         self.assertEqual(response.comment, "Late delivery")
         self.assertFalse(ResponseText.objects.filter(response=response).exists())
+        failed = DBTaskResult.objects.get(task_path__endswith="tag_responses")
+        self.assertEqual(failed.status, "FAILED")
+        self.assertIn("boom", failed.traceback)
 
     def test_an_import_tags_every_imported_answer(self) -> None:
         with tempfile.TemporaryDirectory() as folder:
             source = Path(folder) / "answers.csv"
             source.write_text(CSV, encoding="utf-8")
-            with self.captureOnCommitCallbacks(execute=True):
-                report = import_responses(self.survey, source)
+            report = import_responses(self.survey, source)
+        drain()
         self.assertEqual(report.created, 3)
         by_comment = {r.comment: r for r in Response.objects.filter(survey=self.survey)}
         self.assertEqual(themes_of(by_comment["Fast delivery and a great price"]),

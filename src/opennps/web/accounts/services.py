@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import secrets
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
-from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -76,16 +77,21 @@ def add_member(organisation: Organisation, *, email: str, role: str) -> Membersh
     return membership
 
 
-def send_invitation(request: HttpRequest, email: str) -> None:
-    """Email a link to choose a password (the password reset link, which new users need too)."""
+def send_invitation(email: str, *, base_url: str, language: str = "en") -> bool:
+    """Email a link to choose a password (the password reset link, which new users need
+    too), in ``language``; False when there is no active user with that address."""
     user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
     if user is None:
-        return
+        return False
+    parts = urlsplit(base_url)
     context = {
-        "email": user.email, "domain": request.get_host(), "protocol": request.scheme,
+        "email": user.email, "domain": parts.netloc, "protocol": parts.scheme or "https",
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
     }
-    subject = "".join(render_to_string("accounts/invitation_subject.txt", context).splitlines())
-    body = render_to_string("accounts/invitation_email.txt", context)
+    with translation.override(language):
+        subject = "".join(render_to_string("accounts/invitation_subject.txt",
+                                           context).splitlines())
+        body = render_to_string("accounts/invitation_email.txt", context)
     send_mail(subject, body, None, [user.email])
+    return True

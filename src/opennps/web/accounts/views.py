@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from opennps.web import links
 from opennps.web._http import organisation_of, role_of
 
-from . import services
+from . import services, tasks
 from .decorators import member_required
 from .forms import MemberForm
 from .models import EVERYONE, MANAGE_TEAM, Role
@@ -36,8 +39,10 @@ def add_member(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _team_page(request, form, status=400)
     email = form.cleaned_data["email"]
-    services.add_member(organisation_of(request), email=email, role=form.cleaned_data["role"])
-    services.send_invitation(request, email)
+    with transaction.atomic():
+        services.add_member(organisation_of(request), email=email,
+                            role=form.cleaned_data["role"])
+        tasks.send_invitation.enqueue(email, links.base_url(request), get_language())
     messages.success(request, _("%(email)s was added and sent a link to choose a password.")
                      % {"email": email})
     return redirect("accounts:team")

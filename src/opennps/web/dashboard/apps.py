@@ -6,3 +6,10 @@ class DashboardConfig(AppConfig):
     name = "opennps.web.dashboard"
     label = "dashboard"
     verbose_name = _("Dashboard")
+
+    def ready(self) -> None:
+        from opennps.web.surveys.events import responses_changed
+
+        from .tasks import on_responses_changed
+
+        responses_changed.connect(on_responses_changed, dispatch_uid="dashboard-rollups")

@@ -10,10 +10,8 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
+from opennps.web.surveys.filters import Filters, responses
 from opennps.web.surveys.models import Response, Survey
-
-from . import services
-from .filters import Filters
 
 PAGE_SIZE = 50
 TAG = re.compile(r"^[\w .:-]{1,40}$")
@@ -26,7 +24,7 @@ def search(survey: Survey, filters: Filters, params: QueryDict) -> QuerySet[Resp
 
     Newest first.
     """
-    answers = services.responses(survey, filters).select_related("person")
+    answers = responses(survey, filters).select_related("person")
     text = params.get("q", "").strip()[:200]
     if text:
         answers = answers.filter(Q(comment__icontains=text) | Q(respondent_name__icontains=text)

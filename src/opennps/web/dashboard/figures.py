@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 
 from opennps.core import (
     BANDS,
+    SCALES,
     Figure,
     Histogram,
     NPSResult,
@@ -22,8 +23,21 @@ from opennps.core import (
     comparison_method,
     csat,
 )
+from opennps.web.conf import opennps_settings
+from opennps.web.surveys.models import Kind
 
 METHOD = "adjusted-wald"
+
+
+def confidence() -> float:
+    """The confidence level of every interval and test (``OPENNPS["CONFIDENCE_LEVEL"]``)."""
+    return float(opennps_settings()["CONFIDENCE_LEVEL"])
+
+
+def confidence_percent() -> str:
+    """The confidence level as shown: "95%"."""
+    return f"{formats.number_format(100 * confidence(), 0 if confidence() * 100 % 1 == 0 else 1)}%"
+
 # The band labels of opennps.core, in this app's catalogues (the core's are not Django's).
 BAND_LABELS = {
     "needs-improvement": gettext_noop("Needs improvement"),
@@ -54,12 +68,16 @@ class Row:
 
 def is_recommend(kind: str) -> bool:
     """NPS and eNPS: 0–10 surveys with promoters, passives and detractors."""
-    return kind in ("nps", "enps")
+    return SCALES[kind].is_recommend
+
+
+def _rating(histogram: Histogram, kind: str) -> Any:
+    return csat(histogram) if kind == Kind.CSAT else ces(histogram)
 
 
 def _rating_row(key: Any, histogram: Histogram, kind: str) -> Row:
-    result = csat(histogram) if kind == "csat" else ces(histogram)
-    interval = result.confidence_interval()
+    result = _rating(histogram, kind)
+    interval = result.confidence_interval(confidence())
     return Row(key, result.percent, interval.low, interval.high, result.n, result.n < MIN_N)
 
 
@@ -81,9 +99,10 @@ def rows(histograms: Mapping[Any, Histogram], kind: str, *, family: str,
     figures: tuple[Figure[Any], ...]
     if family == "rest":
         figures = breakdown(total, present, method=METHOD, min_n=MIN_N,
-                            overlapping=overlapping).groups
+                            confidence_level=confidence(), overlapping=overlapping).groups
     else:
-        figures = breakdown(total, None, present, method=METHOD, min_n=MIN_N).periods
+        figures = breakdown(total, None, present, method=METHOD, min_n=MIN_N,
+                            confidence_level=confidence()).periods
     return [Row(f.key, f.result.score, f.ci_low, f.ci_high, f.result.n, f.small,
                 f.comparison.difference if f.comparison else None,
                 f.comparison.p_adjusted if f.comparison else None,
@@ -101,7 +120,7 @@ def headline(histogram: Histogram, kind: str) -> dict[str, Any]:
         return figure
     if is_recommend(kind):
         result = NPSResult.from_histogram(histogram)
-        interval = result.confidence_interval(method=METHOD)
+        interval = result.confidence_interval(confidence(), method=METHOD)
         figure.update(value=result.score, low=interval.low, high=interval.high, groups=[
             {"name": _("Promoters"), "count": result.promoters,
              "share": 100 * result.promoter_share},
@@ -110,8 +129,8 @@ def headline(histogram: Histogram, kind: str) -> dict[str, Any]:
              "share": 100 * result.detractor_share},
         ])
     else:
-        rating = csat(histogram) if kind == "csat" else ces(histogram)
-        interval = rating.confidence_interval()
+        rating = _rating(histogram, kind)
+        interval = rating.confidence_interval(confidence())
         figure.update(value=rating.percent, low=interval.low, high=interval.high,
                       mean=rating.mean)
     return figure
@@ -122,12 +141,12 @@ def change_in_words(current: Histogram, previous: Histogram) -> dict[str, Any] |
     if not (current.n and previous.n):
         return None
     a, b = NPSResult.from_histogram(current), NPSResult.from_histogram(previous)
-    test = compare_nps(a, b, method=comparison_method(METHOD))
+    test = compare_nps(a, b, method=comparison_method(METHOD), confidence_level=confidence())
     points = abs(test.difference)
     values = {"points": formats.number_format(points, 1),
               "p": formats.number_format(test.p_value, 2) if test.p_value >= 0.01
               else "< " + formats.number_format(0.01, 2)}
-    significant = test.p_value < 0.05
+    significant = test.p_value < 1 - confidence()
     if round(test.difference, 1) == 0:
         text = _("no change, p = %(p)s") % values
     elif test.difference > 0:

@@ -7,40 +7,38 @@ from dataclasses import replace
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from opennps.analysis import FileAnalysis
 from opennps.core import Histogram, breakdown
-from opennps.web.surveys.models import Survey
+from opennps.web.surveys.filters import Filters
+from opennps.web.surveys.models import Channel, Kind, Survey
 
 from . import charts, figures, services
-from .filters import Filters
-from .models import Goal
+from .goals import goal_of
 
 SORTS = ("key", "n", "value", "difference")
 # Open links and kiosks create a request per answer: they have no response rate to show.
-OPEN_CHANNELS = ("web", "kiosk")
-
-
-def goal_of(survey: Survey) -> Goal:
-    """The survey's goal, or an unsaved default (no query when prefetched)."""
-    try:
-        return survey.goal
-    except Goal.DoesNotExist:
-        return Goal(survey=survey)
+OPEN_CHANNELS = (Channel.WEB, Channel.KIOSK)
+# What the headline figure of each kind of survey is called.
+METRIC_NAMES = {Kind.NPS: gettext_lazy("Net Promoter Score"),
+                Kind.ENPS: gettext_lazy("Net Promoter Score"),
+                Kind.CSAT: gettext_lazy("Satisfied (4–5 of 5)"),
+                Kind.CES: gettext_lazy("Agree (5–7 of 7)")}
 
 
 def overview(survey: Survey, filters: Filters) -> dict[str, Any]:
     """Headline, distribution, trend and change of one survey: two or three queries, after
     the roll-up's refresh."""
     kind = survey.kind
-    services.refresh(survey, filters)
-    periods = services.histograms_by_period(survey, filters)
+    rollup = services.refresh(survey, filters)
+    periods = services.histograms_by_period(survey, filters, rollup=rollup)
     overall = Histogram.merge(periods.values(), survey.scale)
     headline = figures.headline(overall, kind)
     trend = figures.rows(periods, kind, family="previous")
     goal = goal_of(survey)
     recommend = figures.is_recommend(kind)
-    pair = services.histograms_current_and_previous(survey, filters)
+    pair = services.histograms_current_and_previous(survey, filters, rollup=rollup)
     if pair is None and len(periods) >= 2:
         keys = list(periods)
         pair = periods[keys[-1]], periods[keys[-2]]
@@ -49,7 +47,11 @@ def overview(survey: Survey, filters: Filters) -> dict[str, Any]:
     context: dict[str, Any] = {
         "headline": headline, "trend": trend, "change": change, "recommend": recommend,
         "goal": goal,
-        "trend_chart": charts.trend(_("Trend with its interval (95%)"), trend, low=scale_low,
+        "confidence": figures.confidence_percent(),
+        "metric": METRIC_NAMES[Kind(kind)],
+        "trend_chart": charts.trend(_("Trend with its interval (%(level)s)")
+                                    % {"level": figures.confidence_percent()}, trend,
+                                    low=scale_low,
                                     high=scale_high,
                                     target=goal.target if recommend else None),
         "distribution_chart": charts.bars(
@@ -67,8 +69,8 @@ def segments(survey: Survey, filters: Filters, dimension: str, sort: str,
     """The breakdown by one dimension, each segment against the rest: one query, after
     the roll-up's refresh. ``value_labels`` shows values by their labels (the choices of
     a question, see :func:`services.labels`)."""
-    services.refresh(survey, filters, dimension=dimension)
-    histograms, total = services.segments_of(survey, filters, dimension)
+    rollup = services.refresh(survey, filters, dimension=dimension)
+    histograms, total = services.segments_of(survey, filters, dimension, rollup=rollup)
     shown = value_labels or {}
     rows = [replace(row, key=(shown.get(str(row.key[0]), row.key[0]),)) if row.key[0] is not None
             else row for row in figures.rows(histograms, survey.kind, family="rest",
@@ -112,15 +114,16 @@ def response_rate(survey: Survey, filters: Filters) -> dict[str, Any]:
 def report_analysis(survey: Survey, filters: Filters) -> FileAnalysis | None:
     """The overview of an NPS survey in the shape `opennps report` renders (None without
     answers): one query, after the roll-up's refresh."""
-    services.refresh(survey, filters)
-    periods = services.histograms_by_period(survey, filters)
+    rollup = services.refresh(survey, filters)
+    periods = services.histograms_by_period(survey, filters, rollup=rollup)
     overall = Histogram.merge(periods.values(), survey.scale)
     if not overall.n:
         return None
     result = breakdown(overall, None, {k: h for k, h in periods.items() if h.n},
-                       method=figures.METHOD, min_n=figures.MIN_N)
+                       method=figures.METHOD, min_n=figures.MIN_N,
+                       confidence_level=figures.confidence())
     goal = goal_of(survey)
     source = (_("All surveys of this kind in the organisation")
-              if filters.scope == "organisation" else survey.name)
+              if filters.organisation_wide else survey.name)
     return FileAnalysis(source, (), filters.period, result, (), goal.bands,
                         goal.industry or None)

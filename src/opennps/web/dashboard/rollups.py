@@ -36,7 +36,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Model, Q
+from django.db.models import Count, Model, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -61,18 +61,68 @@ def midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=_zone())
 
 
-def refresh(survey_ids: Iterable[int], marks: Iterable[RollupMark] = ()) -> None:
-    """Bring the cells of ``survey_ids`` up to date with their answers.
+def refresh(survey_ids: Iterable[int], marks: Iterable[RollupMark] = (), *,
+            inline_limit: int | None = None) -> bool:
+    """Bring the cells of ``survey_ids`` up to date with their answers; return whether
+    they are (False: the recount was left to a background task).
 
     Two reads when nothing changed, one when the surveys' ``marks`` were read with them
     (``select_related("rollup_mark")``; a mark read a moment ago is still a safe start:
     the check only says "fresh" when nothing changed since it was written). Otherwise the
     changed days are recounted in one transaction, with the marks locked so that
-    concurrent refreshes take turns.
+    concurrent refreshes take turns. With ``inline_limit``, a recount that would read more
+    answers than that (a busy day, a large import, a survey never counted) is enqueued as
+    :func:`.tasks.refresh_rollups` instead, and False returned: the caller then reads the
+    answers themselves this time.
     """
     ids = sorted(set(survey_ids))
-    if ids and not _fresh(ids, list(marks)):
-        _recount_locked(ids, full=False)
+    if not ids:
+        return True
+    rows = _marks(ids, list(marks))
+    if _fresh(ids, rows):
+        return True
+    if inline_limit is not None and _cost(ids, rows) > inline_limit:
+        from opennps.web.jobs.services import enqueue_once
+
+        from .tasks import refresh_rollups
+
+        enqueue_once(refresh_rollups, ids)
+        return False
+    _recount_locked(ids, full=False)
+    return True
+
+
+def is_fresh(survey_ids: Iterable[int]) -> bool:
+    """Whether the cells of ``survey_ids`` count every answer as it is now."""
+    ids = sorted(set(survey_ids))
+    return not ids or _fresh(ids, _marks(ids, []))
+
+
+def _marks(ids: list[int], known: list[RollupMark]) -> list[tuple[int, datetime | None, str]]:
+    """(survey, until, fingerprint) of the marks of ``ids``: ``known`` when it has them all,
+    else read."""
+    if {mark.survey_id for mark in known} >= set(ids):
+        return [(m.survey_id, m.until, m.fingerprint) for m in known if m.survey_id in ids]
+    return list(RollupMark.objects.filter(survey_id__in=ids)
+                .values_list("survey_id", "until", "fingerprint"))
+
+
+def _cost(ids: list[int], rows: list[tuple[int, datetime | None, str]]) -> int:
+    """About how many answers a recount of ``ids`` would read: every answer of a survey
+    never counted, else those of the days changed since the mark (as last counted), plus
+    the changed answers."""
+    counted = {survey: until for survey, until, _f in rows if until is not None}
+    never = [survey for survey in ids if survey not in counted]
+    cost = Response.objects.filter(survey_id__in=never).count() if never else 0
+    changed = _changed_days(counted)
+    if changed:
+        condition = Q()
+        for survey_id, days in changed.items():
+            condition |= Q(survey_id=survey_id, day__in=sorted(days or ()))
+        cost += DailyScoreCount.objects.filter(condition).aggregate(n=Sum("count"))["n"] or 0
+    cost += sum(int(f.split(":")[0]) for _s, until, f in rows
+                if until is not None and f.split(":")[0].isdigit())
+    return cost
 
 
 def _recount_locked(ids: list[int], *, full: bool) -> int:
@@ -110,20 +160,14 @@ def _epoch(column: str) -> str:
     return f"julianday({column})"
 
 
-def _fresh(ids: list[int], known: list[RollupMark]) -> bool:
-    """Whether every survey of ``ids`` has a mark whose window is as it was counted: the
-    marks (unless ``known``), then their windows, with the marks' times as constants so
-    that each window is an index range scan (a join is planned as a scan of every answer).
-    """
-    if {mark.survey_id for mark in known} >= set(ids):
-        rows = [(m.survey_id, m.until, m.fingerprint) for m in known if m.survey_id in ids]
-    else:
-        rows = list(RollupMark.objects.filter(survey_id__in=ids)
-                    .values_list("survey_id", "until", "fingerprint"))
+def _fresh(ids: list[int], rows: list[tuple[int, datetime | None, str]]) -> bool:
+    """Whether every survey of ``ids`` has a mark whose window is as it was counted: their
+    windows are read with the marks' times as constants, so that each window is an index
+    range scan (a join is planned as a scan of every answer)."""
     if len(rows) < len(ids) or any(until is None for _s, until, _f in rows):
         return False
-    return _fingerprints({survey: until for survey, until, _f in rows}) == {
-        survey: fingerprint for survey, _u, fingerprint in rows}
+    bounds = {survey: until for survey, until, _f in rows if until is not None}
+    return _fingerprints(bounds) == {survey: fingerprint for survey, _u, fingerprint in rows}
 
 
 def _fingerprints(bounds: dict[int, datetime]) -> dict[int, str]:

@@ -24,10 +24,11 @@ from django.utils import timezone
 
 from opennps.core import Histogram, Scale
 from opennps.engine import format_period
+from opennps.web.conf import opennps_settings
+from opennps.web.surveys.filters import Filters, JSONKeyText, responses, start_of
 from opennps.web.surveys.models import Response, Survey, SurveyRequest
 
 from . import rollups
-from .filters import GROUPS, Filters, JSONKeyText, start_of
 from .models import DailyScoreCount, RollupMark
 
 TRUNCATE = {"week": TruncWeek, "month": TruncMonth, "quarter": TruncQuarter}
@@ -37,15 +38,8 @@ ROLLUPS = True
 ROLLUP_DIMENSIONS = ("channel", "language")
 
 
-def responses(survey: Survey, filters: Filters, *, dates: bool = True) -> QuerySet[Response]:
-    """The survey's answers (or, with ``scope=organisation``, those of every survey of its
-    organisation and kind) that pass the filters."""
-    if filters.scope == "organisation":
-        answers = Response.objects.filter(organisation_id=survey.organisation_id,
-                                          survey__kind=survey.kind)
-    else:
-        answers = Response.objects.filter(survey=survey)
-    return answers.filter(filters.q(dates=dates))
+def _rollup(filters: Filters, rollup: bool | None) -> bool:
+    return uses_rollup(filters) if rollup is None else rollup and uses_rollup(filters)
 
 
 def uses_rollup(filters: Filters) -> bool:
@@ -55,18 +49,24 @@ def uses_rollup(filters: Filters) -> bool:
             and timezone.get_current_timezone_name() == timezone.get_default_timezone_name())
 
 
-def refresh(survey: Survey, filters: Filters, *, dimension: str | None = None) -> None:
+def refresh(survey: Survey, filters: Filters, *, dimension: str | None = None) -> bool:
     """Bring the roll-up up to date with the answers, if the figures of ``filters`` (and
-    of segments by ``dimension``) will read it. Each page calls it once, before its
-    figures: two reads when no answer changed since the last call."""
+    of segments by ``dimension``) can read it; return whether they read it. Each page calls
+    it once, before its figures: two reads when no answer changed since the last call.
+
+    A recount that would read more than ``ROLLUP_INLINE_ANSWERS`` answers is left to a
+    background task; the page then reads the answers themselves (the same figures, a
+    slower query) until the roll-up is up to date again.
+    """
     if not uses_rollup(filters) or (dimension is not None
                                     and dimension not in ROLLUP_DIMENSIONS):
-        return
-    if filters.scope == "organisation":
-        rollups.refresh(Survey.objects.filter(organisation_id=survey.organisation_id,
-                                              kind=survey.kind).values_list("pk", flat=True))
-    else:
-        rollups.refresh([survey.pk], _loaded_mark(survey))
+        return False
+    limit = opennps_settings()["ROLLUP_INLINE_ANSWERS"]
+    if filters.organisation_wide:
+        return rollups.refresh(
+            Survey.objects.filter(organisation_id=survey.organisation_id, kind=survey.kind)
+            .values_list("pk", flat=True), inline_limit=limit)
+    return rollups.refresh([survey.pk], _loaded_mark(survey), inline_limit=limit)
 
 
 def _loaded_mark(survey: Survey) -> list[RollupMark]:
@@ -83,24 +83,12 @@ def cells(survey: Survey, filters: Filters, *, dates: bool = True
           ) -> QuerySet[DailyScoreCount]:
     """The roll-up cells that :func:`responses` would count, with ``count`` answers each
     (as of the last :func:`refresh`)."""
-    if filters.scope == "organisation":
+    if filters.organisation_wide:
         found = DailyScoreCount.objects.filter(survey__organisation_id=survey.organisation_id,
                                                survey__kind=survey.kind)
     else:
         found = DailyScoreCount.objects.filter(survey=survey)
-    condition = Q(count__gt=0)
-    if dates and filters.since:
-        condition &= Q(day__gte=filters.since)
-    if dates and filters.until:
-        condition &= Q(day__lte=filters.until)
-    if filters.channel:
-        condition &= Q(channel=filters.channel)
-    if filters.language:
-        condition &= Q(language=filters.language)
-    if filters.group:
-        low, high = GROUPS[filters.group]
-        condition &= Q(score__gte=low, score__lte=high)
-    return found.filter(condition)
+    return found.filter(Q(count__gt=0) & filters.q(dates=dates, day="day"))
 
 
 def _histograms(rows: Iterable[dict[str, Any]], key: str, scale: Scale
@@ -111,11 +99,13 @@ def _histograms(rows: Iterable[dict[str, Any]], key: str, scale: Scale
     return {k: Histogram.from_counts(c, scale) for k, c in counts.items()}
 
 
-def histograms_by_period(survey: Survey, filters: Filters) -> dict[str, Histogram]:
-    """Score histograms per period (``filters.period``), in time order: one query."""
+def histograms_by_period(survey: Survey, filters: Filters, *, rollup: bool | None = None
+                         ) -> dict[str, Histogram]:
+    """Score histograms per period (``filters.period``), in time order: one query, on the
+    roll-up when ``rollup`` (default: when the filters allow; see :func:`refresh`)."""
     rows = (cells(survey, filters).annotate(period_start=TRUNCATE[filters.period]("day"))
             .values("period_start", "score").annotate(n=Sum("count")).order_by()
-            if uses_rollup(filters) else
+            if _rollup(filters, rollup) else
             responses(survey, filters)
             .annotate(period_start=TRUNCATE[filters.period]("created_at"))
             .values("period_start", "score").annotate(n=Count("pk")).order_by())
@@ -129,14 +119,15 @@ def histograms_by_period(survey: Survey, filters: Filters) -> dict[str, Histogra
     return dict(sorted(merged.items()))
 
 
-def histograms_current_and_previous(survey: Survey, filters: Filters
+def histograms_current_and_previous(survey: Survey, filters: Filters, *,
+                                    rollup: bool | None = None
                                     ) -> tuple[Histogram, Histogram] | None:
     """The filtered range and the range of the same length before it: one query."""
     previous = filters.previous_range()
     if previous is None or filters.since is None or filters.until is None:
         return None
     rows: QuerySet[Any, dict[str, Any]]
-    if uses_rollup(filters):
+    if _rollup(filters, rollup):
         rows = (cells(survey, filters, dates=False)
                 .filter(day__gte=previous[0], day__lte=filters.until)
                 .values("score")
@@ -175,7 +166,8 @@ def histograms_by(survey: Survey, filters: Filters, dimension: str
     return segments_of(survey, filters, dimension)[0]
 
 
-def segments_of(survey: Survey, filters: Filters, dimension: str
+def segments_of(survey: Survey, filters: Filters, dimension: str, *,
+                rollup: bool | None = None
                 ) -> tuple[dict[tuple[object, ...], Histogram], Histogram | None]:
     """Score histograms per value of ``dimension``, and the histogram of all the answers
     when the segments overlap (else None): one query.
@@ -186,7 +178,7 @@ def segments_of(survey: Survey, filters: Filters, dimension: str
     """
     rows = (cells(survey, filters).annotate(segment=F(dimension))
             .values("segment", "score").annotate(n=Sum("count")).order_by()
-            if dimension in ROLLUP_DIMENSIONS and uses_rollup(filters) else
+            if dimension in ROLLUP_DIMENSIONS and _rollup(filters, rollup) else
             responses(survey, filters).annotate(segment=dimension_expression(dimension))
             .values("segment", "score").annotate(n=Count("pk")).order_by())
     from_json = dimension.startswith(("prop:", "answer:"))
@@ -263,7 +255,7 @@ def requests_by_period(survey: Survey, filters: Filters) -> list[dict[str, Any]]
         condition &= Q(created_at__lt=start_of(filters.until + timedelta(days=1)))
     if filters.channel:
         condition &= Q(channel=filters.channel)
-    if filters.scope == "organisation":
+    if filters.organisation_wide:
         condition &= Q(survey__organisation_id=survey.organisation_id, survey__kind=survey.kind)
     else:
         condition &= Q(survey=survey)

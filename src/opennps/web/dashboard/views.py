@@ -13,11 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 from opennps.web._http import organisation_of
 from opennps.web.accounts.decorators import member_required
 from opennps.web.accounts.models import EVERYONE, IMPORT_RESPONSES, MANAGE_SURVEYS
+from opennps.web.surveys.filters import Filters, describe, parse_filters
 from opennps.web.surveys.models import Survey
 
 from . import comments, pages, reports, services
-from .filters import describe, parse_filters
 from .forms import GoalForm
+from .goals import goal_of, set_goal
 
 
 def _survey(request: HttpRequest, pk: int) -> Survey:
@@ -26,8 +27,8 @@ def _survey(request: HttpRequest, pk: int) -> Survey:
     return get_object_or_404(surveys, pk=pk)
 
 
-def _filters(request: HttpRequest, survey: Survey):  # type: ignore[no-untyped-def]
-    return parse_filters(request.GET, recommend_scale=survey.kind in ("nps", "enps"))
+def _filters(request: HttpRequest, survey: Survey) -> Filters:
+    return parse_filters(request.GET, survey.scale)
 
 
 @require_GET
@@ -38,7 +39,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
     filters = _filters(request, survey)
     context = {"survey": survey, "page": "overview", **describe(filters),
                **pages.overview(survey, filters),
-               "goal_form": GoalForm(instance=pages.goal_of(survey))}
+               "goal_form": GoalForm(instance=goal_of(survey))}
     return render(request, "dashboard/overview.html", context)
 
 
@@ -100,7 +101,7 @@ def response_rate(request: HttpRequest, pk: int) -> HttpResponse:
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     """The overview as a self-contained HTML file, or a PDF with ?format=pdf (NPS and eNPS)."""
     survey = _survey(request, pk)
-    if survey.kind not in ("nps", "enps"):
+    if not survey.scale.is_recommend:
         raise Http404
     filters = _filters(request, survey)
     analysis = pages.report_analysis(survey, filters)
@@ -110,7 +111,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("dashboard:overview", pk=survey.pk)
     pdf = request.GET.get("format") == "pdf"
     body = reports.render(analysis, language=get_language(), pdf=pdf,
-                          target=pages.goal_of(survey).target)
+                          target=goal_of(survey).target)
     response = HttpResponse(body, content_type="application/pdf" if pdf
                             else "text/html; charset=utf-8")
     response["Content-Disposition"] = (
@@ -139,9 +140,9 @@ def tag(request: HttpRequest, pk: int) -> HttpResponse:
 def goal(request: HttpRequest, pk: int) -> HttpResponse:
     """Set the survey's target score, interpretation bands and industry benchmark."""
     survey = _survey(request, pk)
-    form = GoalForm(request.POST, instance=pages.goal_of(survey))
+    form = GoalForm(request.POST, instance=goal_of(survey))
     if form.is_valid():
-        form.save()
+        set_goal(survey, **form.cleaned_data)
         messages.success(request, _("The goal was saved."))
     else:
         messages.error(request, _("The goal was not saved: %(errors)s")

@@ -39,9 +39,13 @@ CSRF_TRUSTED_ORIGINS = env_list("OPENNPS_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "opennps.web.accounts",
+    "opennps.web.people",
     "opennps.web.surveys",
     "opennps.web.dashboard",
     "opennps.web.themes",
+    "opennps.web.jobs",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -81,6 +85,15 @@ TEMPLATES = [
         },
     },
 ]
+
+# Background work: Django's Tasks API (the django-tasks backport until Django 6), queued in
+# the service's own database; `opennps worker` runs the tasks (docs/server.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Shared by every process of the service (web workers and `opennps worker`): the Themes
+# report computed in the background is read by the page. The table is made by a migration.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                      "LOCATION": "opennps_cache"}}
 
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": parse_database_url(os.environ["DATABASE_URL"])}
@@ -144,4 +157,5 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 OPENNPS = {
     "BASE_URL": os.environ.get("OPENNPS_BASE_URL", ""),
+    "WORKER_DEAD_AFTER_SECONDS": float(os.environ.get("OPENNPS_WORKER_DEAD_AFTER") or 60),
 }

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Person, Question, Response, Survey, SurveyText
+from .models import Question, Response, Survey, SurveyText
 
 
 class SurveyTextInline(admin.StackedInline):
@@ -19,12 +19,6 @@ class SurveyAdmin(admin.ModelAdmin):
     list_display = ["name", "organisation", "kind", "status", "created_at"]
     list_filter = ["kind", "status"]
     inlines = [SurveyTextInline, QuestionInline]
-
-
-@admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ["email", "name", "organisation", "language"]
-    search_fields = ["email", "name"]
 
 
 @admin.register(Response)

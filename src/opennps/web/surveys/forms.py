@@ -168,9 +168,14 @@ class QuestionForm(forms.ModelForm):
             labels = {code: v[index] for code, v in lines.items() if index < len(v) and v[index]}
             first = next(iter(labels.values()), "")
             choices.append({"value": slugify(first) or f"choice-{index + 1}", "labels": labels})
-        self.instance.prompt = {code: text for code, text in prompts.items() if text}
-        self.instance.choices = choices
+        data["prompt"] = {code: text for code, text in prompts.items() if text}
+        data["choices"] = choices
         return data
+
+    def question_fields(self) -> dict[str, Any]:
+        """The question's model fields from the cleaned data (for the survey service)."""
+        return {name: self.cleaned_data[name]
+                for name in [*self._meta.fields, "prompt", "choices"]}
 
 
 class PersonLinkForm(forms.Form):

@@ -14,6 +14,8 @@ class ThemeTaxonomy(models.Model):
     )
     text = models.TextField(_("taxonomy"))
     updated_at = models.DateTimeField(auto_now=True)
+    # When every answer was last tagged with this text (None: not since it was saved).
+    retagged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("themes taxonomy")

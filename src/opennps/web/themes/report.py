@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
@@ -15,6 +15,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from opennps.text import Answer, ThemesReport, analyze_comments, analyze_text
+from opennps.web.conf import opennps_settings
+from opennps.web.jobs.services import enqueue_once
+from opennps.web.surveys.filters import Filters
+from opennps.web.surveys.filters import parse_filters as parse_answer_filters
+from opennps.web.surveys.filters import responses as answer_responses
 from opennps.web.surveys.models import Response, Survey
 
 from .services import taxonomy_from, taxonomy_text
@@ -23,58 +28,34 @@ CHUNK = 2000
 PAGE_SIZE = 50
 MAX_TERM = 100
 CACHE_SECONDS = 3600
+# The last report of a page is shown while a newer one is computed, for up to a week.
+LATEST_SECONDS = 7 * 24 * 3600
 
 
 @dataclass
 class ThemeFilters:
-    """The Themes page's URL filters, with a notice for each value that was ignored."""
+    """The answers' filters (the vocabulary every page shares), and what to browse."""
 
-    start: date | None = None
-    end: date | None = None
-    organisation_wide: bool = False
+    answers: Filters
     theme: str = ""
     term: str = ""
-    notices: list[str] = field(default_factory=list)
+
+    @property
+    def notices(self) -> list[str]:
+        return self.answers.notices
+
+    @property
+    def organisation_wide(self) -> bool:
+        return self.answers.organisation_wide
 
     def query(self) -> dict[str, str]:
         """The filters as URL parameters (theme and term left out)."""
-        out = {}
-        if self.start:
-            out["from"] = self.start.isoformat()
-        if self.end:
-            out["to"] = self.end.isoformat()
-        if self.organisation_wide:
-            out["scope"] = "organisation"
-        return out
+        return self.answers.query()
 
 
-def _date(params: Mapping[str, str], name: str, filters: ThemeFilters) -> date | None:
-    value = params.get(name, "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        filters.notices.append(_("The date %(name)s=%(value)s was ignored: write it as "
-                                 "YYYY-MM-DD, e.g. 2025-01-31.") % {"name": name, "value": value})
-        return None
-
-
-def parse_filters(params: Mapping[str, str]) -> ThemeFilters:
-    """Read ``from``, ``to``, ``scope``, ``theme`` and ``term``; never raises on bad values."""
-    filters = ThemeFilters()
-    filters.start = _date(params, "from", filters)
-    filters.end = _date(params, "to", filters)
-    if filters.start and filters.end and filters.start > filters.end:
-        filters.notices.append(_("The date range was ignored: %(start)s is after %(end)s. "
-                                 "Put the earlier date in from=.") % {
-            "start": filters.start.isoformat(), "end": filters.end.isoformat()})
-        filters.start = filters.end = None
-    scope = params.get("scope", "survey")
-    if scope not in ("survey", "organisation"):
-        filters.notices.append(_("The scope %(value)s was ignored: choose survey or "
-                                 "organisation.") % {"value": scope})
-    filters.organisation_wide = scope == "organisation"
+def parse_filters(params: Mapping[str, str], survey: Survey) -> ThemeFilters:
+    """Read the answers' filters, ``theme`` and ``term``; never raises on bad values."""
+    filters = ThemeFilters(parse_answer_filters(params, survey.scale))
     filters.theme = params.get("theme", "").strip()[:64]
     term = params.get("term", "").strip()
     if len(term) > MAX_TERM:
@@ -86,19 +67,9 @@ def parse_filters(params: Mapping[str, str]) -> ThemeFilters:
 
 
 def responses(survey: Survey, filters: ThemeFilters) -> QuerySet[Response]:
-    """The answers the page covers: the survey's, or every survey's of its organisation."""
-    query = Response.objects.for_organisation(survey.organisation_id)
-    if filters.organisation_wide:
-        query = query.filter(survey__kind=survey.kind)
-    else:
-        query = query.filter(survey=survey)
-    zone = timezone.get_current_timezone()
-    if filters.start:
-        query = query.filter(created_at__gte=datetime.combine(filters.start, time(), zone))
-    if filters.end:
-        query = query.filter(
-            created_at__lt=datetime.combine(filters.end + timedelta(days=1), time(), zone))
-    return query
+    """The answers the page covers: the survey's, or every survey's of its kind in the
+    organisation, that pass the filters."""
+    return answer_responses(survey, filters.answers)
 
 
 def answers(query: QuerySet[Response], *, scored: bool = True) -> Iterator[Answer]:
@@ -112,35 +83,64 @@ def answers(query: QuerySet[Response], *, scored: bool = True) -> Iterator[Answe
         yield Answer(comment, score if scored else None, created_at, pk)
 
 
-def themes_report(survey: Survey, filters: ThemeFilters) -> ThemesReport:
+@dataclass(frozen=True)
+class Outcome:
+    """What the page shows: the report (``None`` while the first one is computed), and,
+    when it is not of the answers as they are now, when it was computed and of how many."""
+
+    report: ThemesReport | None
+    answers: int
+    computing: bool = False
+    computed_at: datetime | None = None
+    computed_answers: int = 0
+
+
+def themes_report(survey: Survey, filters: ThemeFilters, *, inline: bool | None = None
+                  ) -> Outcome:
     """The report of the page: analyze_comments on the filtered answers, monthly trend.
 
     With ``scope=organisation`` it pools every survey of the same kind, as the dashboard.
-    The analysis takes seconds on large surveys, so the report is cached under a key made
-    of the language, the filters, the taxonomy and a fingerprint of the answers (count,
-    last id, last update, score sum): a new or changed answer or a taxonomy edit computes
-    it afresh.
+    The analysis takes seconds on large surveys, so the report is cached (in the cache
+    every process shares) under a key made of the language, the filters, the taxonomy and
+    a fingerprint of the answers (count, last id, last update, score sum): a new or changed
+    answer or a taxonomy edit computes it afresh. Up to ``THEMES_INLINE_ANSWERS`` answers
+    it is computed in the request; beyond, a task computes it, and meanwhile the page shows
+    the last report of the same filters, saying when it was computed (``inline`` forces one
+    way).
     """
     query = responses(survey, filters)
     text = taxonomy_text(survey.organisation_id)
     fingerprint = query.aggregate(n=Count("pk"), last=Max("pk"), updated=Max("updated_at"),
                                   total=Sum("score"))
-    material = repr((get_language(), survey.organisation_id, survey.pk, has_nps(survey),
-                     sorted(filters.query().items()), text, sorted(fingerprint.items())))
-    key = "opennps-themes:" + hashlib.sha256(material.encode()).hexdigest()
+    page = repr((get_language(), survey.organisation_id, survey.pk,
+                 survey.scale.is_recommend, sorted(filters.query().items()), text))
+    key = _key(page, repr(sorted(fingerprint.items())))
+    latest_key = _key(page, "latest")
+    answers_now = fingerprint["n"]
     cached = cache.get(key)
     if isinstance(cached, ThemesReport):
-        return cached
-    result = analyze_comments(answers(query, scored=has_nps(survey)),
+        return Outcome(cached, answers_now)
+    if inline is None:
+        inline = answers_now <= opennps_settings()["THEMES_INLINE_ANSWERS"]
+    if not inline:
+        from .tasks import compute_report
+
+        enqueue_once(compute_report, survey.pk, filters.query(), get_language())
+        latest = cache.get(latest_key)
+        if isinstance(latest, tuple) and len(latest) == 3:
+            stale, at, count = latest
+            return Outcome(stale, answers_now, True, at, count)
+        return Outcome(None, answers_now, True)
+    result = analyze_comments(answers(query, scored=survey.scale.is_recommend),
                               taxonomy=taxonomy_from(text),
                               period="month")
     cache.set(key, result, CACHE_SECONDS)
-    return result
+    cache.set(latest_key, (result, timezone.now(), answers_now), LATEST_SECONDS)
+    return Outcome(result, answers_now)
 
 
-def has_nps(survey: Survey) -> bool:
-    """Whether the survey's scores are 0–10 recommendation scores (NPS, eNPS)."""
-    return survey.kind in ("nps", "enps")
+def _key(page: str, version: str) -> str:
+    return "opennps-themes:" + hashlib.sha256(f"{page}|{version}".encode()).hexdigest()
 
 
 def comments(survey: Survey, filters: ThemeFilters) -> list[Any]:

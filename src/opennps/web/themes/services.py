@@ -1,21 +1,24 @@
-"""Tag responses' comments with the organisation's themes, in bulk, after they are committed."""
+"""Tag responses' comments with the organisation's themes, in bulk; the taxonomy's rules.
+
+Tagging runs as a task (:mod:`.tasks`), enqueued when answers arrive (a receiver of
+``surveys.events.responses_changed``) and when the taxonomy is saved.
+"""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from opennps.text import Answer, Taxonomy, parse_taxonomy, starter_taxonomy, tag_comments
 from opennps.web.surveys.models import Response
 
 from .models import ResponseText, ResponseTheme, ThemeTaxonomy
 
-logger = logging.getLogger(__name__)
 BATCH = 2000
 
 
@@ -106,32 +109,28 @@ def _tag(organisation_id: int, items: list[tuple[int, str, int]], result: TagRes
             for t in tagged for theme in t.themes])
 
 
-def _tag_logged(ids: list[int]) -> None:
-    try:
-        tag_responses(ids)
-    except Exception:  # tagging must never break an answer; the retag command repairs it
-        logger.exception("themes: tagging responses %s failed", ids[:10])
+def save_taxonomy(record: ThemeTaxonomy, text: str) -> None:
+    """Store the organisation's taxonomy and have every answer tagged again in the
+    background (the Themes page says so until it is done)."""
+    from . import tasks
+
+    with transaction.atomic():
+        record.text = text
+        record.save()
+        tasks.retag_organisation.enqueue(record.organisation_id)
 
 
-def tag_after_commit(responses: Iterable[Any]) -> None:
-    """Tag ``responses`` once the current transaction commits; failures are logged only."""
-    ids = [getattr(item, "pk", item) for item in responses]
-    if ids:
-        transaction.on_commit(lambda: _tag_logged(ids))
-
-
-def tag_untagged_after_commit(survey: Any) -> None:
-    """After an import: tag the survey's responses that have not been tagged yet."""
-    def run() -> None:
-        ids = list(Response.objects.filter(survey=survey, text_analysis__isnull=True)
-                   .values_list("pk", flat=True))
-        _tag_logged(ids)
-
-    transaction.on_commit(run)
+def retag_pending(organisation_id: int) -> bool:
+    """Whether the taxonomy changed since the answers were last tagged with it."""
+    record = ThemeTaxonomy.objects.filter(organisation_id=organisation_id).only(
+        "updated_at", "retagged_at").first()
+    return record is not None and (record.retagged_at is None
+                                   or record.retagged_at < record.updated_at)
 
 
 def retag(organisation: Any | None = None, *, dry_run: bool = False) -> TagResult:
     """Tag every response again (of one organisation, or all), e.g. after a taxonomy change."""
+    started = timezone.now()
     query = Response.objects.order_by("pk")
     if organisation is not None:
         query = query.filter(organisation=organisation)
@@ -143,4 +142,16 @@ def retag(organisation: Any | None = None, *, dry_run: bool = False) -> TagResul
         total.responses += part.responses
         total.themes += part.themes
         total.changed += part.changed
+    if not dry_run:
+        records = ThemeTaxonomy.objects.filter(updated_at__lte=started)
+        if organisation is not None:
+            records = records.filter(organisation=organisation)
+        records.update(retagged_at=started)
     return total
+
+
+def tag_untagged(survey_id: int, *, dry_run: bool = False) -> TagResult:
+    """Tag the survey's responses that were never tagged (after an import)."""
+    ids = list(Response.objects.filter(survey_id=survey_id, text_analysis__isnull=True)
+               .values_list("pk", flat=True))
+    return tag_responses(ids, dry_run=dry_run)

@@ -19,7 +19,8 @@ from opennps.web.surveys.models import Survey
 
 from . import report
 from .forms import TaxonomyForm, check_taxonomy
-from .services import retag, taxonomy_record
+from .models import ThemeTaxonomy
+from .services import retag_pending, save_taxonomy, taxonomy_record
 
 
 def _survey(request: HttpRequest, pk: int) -> Survey:
@@ -31,23 +32,27 @@ def _survey(request: HttpRequest, pk: int) -> Survey:
 def themes(request: HttpRequest, pk: int) -> HttpResponse:
     """Languages, themes with NPS and impact, contrasting terms, suggestions, comments."""
     survey = _survey(request, pk)
-    filters = report.parse_filters(request.GET)
-    result = report.themes_report(survey, filters)
+    filters = report.parse_filters(request.GET, survey)
+    outcome = report.themes_report(survey, filters)
+    if outcome.report is None:
+        return render(request, "themes/computing.html",
+                      {"survey": survey, "filters": filters, "outcome": outcome})
+    result = outcome.report
     browsing = bool(filters.theme or filters.term)
-    context = {"survey": survey, "filters": filters, "report": result,
+    context = {"survey": survey, "filters": filters, "report": result, "outcome": outcome,
                "query": urlencode(filters.query()), "browsing": browsing,
                "comments": report.comments(survey, filters) if browsing else [],
-               "page_size": report.PAGE_SIZE, "scored": report.has_nps(survey),
+               "page_size": report.PAGE_SIZE, "scored": survey.scale.is_recommend,
                "key_terms": [(group, result.key_terms[group]) for group in
-                             ("detractor", "passive", "promoter")]}
+                             ("detractor", "passive", "promoter")],
+               "retagging": retag_pending(survey.organisation_id)}
     return render(request, "themes/themes.html", context)
 
 
-def _retag_and_report(request: HttpRequest) -> None:
-    done = retag(organisation_of(request))
-    messages.success(request, _("Taxonomy saved; %(responses)s answers tagged again, "
-                                "%(changed)s of them changed their themes.") % {
-        "responses": done.responses, "changed": done.changed})
+def _saved(request: HttpRequest, record: ThemeTaxonomy, text: str) -> None:
+    save_taxonomy(record, text)
+    messages.success(request, _("Taxonomy saved. Every answer is being tagged again in the "
+                                "background; the Themes page says when it is done."))
 
 
 @require_http_methods(["GET", "POST"])
@@ -58,9 +63,7 @@ def taxonomy(request: HttpRequest, pk: int) -> HttpResponse:
     record = taxonomy_record(organisation_of(request))
     form = TaxonomyForm(posted(request), initial={"text": record.text})
     if request.method == "POST" and form.is_valid():
-        record.text = form.cleaned_data["text"]
-        record.save()
-        _retag_and_report(request)
+        _saved(request, record, form.cleaned_data["text"])
         return redirect("themes:themes", pk=survey.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "themes/taxonomy.html", {"survey": survey, "form": form},
@@ -83,9 +86,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The suggested theme was not added: %(error)s") % {
             "error": " ".join(error.messages)})
     else:
-        record.text = text
-        record.save()
-        _retag_and_report(request)
+        _saved(request, record, text)
     query = request.POST.get("query", "")
     url = reverse("themes:themes", args=[survey.pk])
     return redirect(f"{url}?{query}" if query else url)

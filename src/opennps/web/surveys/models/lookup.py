@@ -16,7 +16,8 @@ from typing import Any
 from django.db import connection
 from django.db.models import Field, Model
 
-from .people import Person
+from opennps.web.people.models import Person
+
 from .responses import SurveyRequest
 from .survey import Survey
 

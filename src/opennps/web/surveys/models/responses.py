@@ -27,7 +27,7 @@ class SurveyRequest(models.Model):
 
     survey = models.ForeignKey("Survey", on_delete=models.CASCADE, related_name="requests")
     person = models.ForeignKey(
-        "Person", on_delete=models.CASCADE, null=True, blank=True, related_name="requests"
+        "people.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="requests"
     )
     token = models.CharField(max_length=TOKEN_LENGTH, unique=True, default=new_token)
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.LINK)
@@ -70,7 +70,7 @@ class Response(models.Model):
         SurveyRequest, on_delete=models.CASCADE, related_name="response"
     )
     person = models.ForeignKey(
-        "Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
+        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
     )
     score = models.SmallIntegerField(_("score"))
     comment = models.TextField(_("comment"), blank=True)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opennps.core import SCALES, Scale
+from opennps.core import SCALES, Scale, Segment
 
 from ._tokens import TOKEN_LENGTH, new_token
 
@@ -165,9 +165,9 @@ class Question(models.Model):
             pairs.append((str(choice["value"]), str(label)))
         return pairs
 
-    def shown_to(self, group: str) -> bool:
+    def shown_to(self, group: Segment | str) -> bool:
         return {
-            "promoter": self.show_promoters,
-            "passive": self.show_passives,
-            "detractor": self.show_detractors,
-        }[group]
+            Segment.PROMOTER: self.show_promoters,
+            Segment.PASSIVE: self.show_passives,
+            Segment.DETRACTOR: self.show_detractors,
+        }[Segment(group)]

@@ -13,14 +13,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opennps.core import Segment
-from opennps.errors import InvalidScoreError
-from opennps.web.themes.services import tag_after_commit
+from opennps.errors import InvalidScoreError, OpenNPSError
 
+from .. import events
 from ..models import Channel, Response, Status, Survey, SurveyRequest
 
 
-class SurveyNotOpenError(Exception):
+class SurveyNotOpenError(OpenNPSError):
     """The survey is paused or closed, so it takes no answers."""
 
     def __init__(self, survey: Survey) -> None:
@@ -28,19 +27,8 @@ class SurveyNotOpenError(Exception):
         self.survey = survey
 
 
-class NoScoreYetError(Exception):
+class NoScoreYetError(OpenNPSError):
     """A follow-up answer arrived before the score it belongs to."""
-
-
-def score_group(kind: str, score: int) -> str:
-    """The group of a score: promoter, passive or detractor on 0–10 scales; on CSAT
-    (4–5 / 3 / 1–2) and CES (5–7 / 4 / 1–3) the positive, middle and negative answers."""
-    high, middle = {"csat": (4, 3), "ces": (5, 4)}.get(kind, (9, 7))
-    if score >= high:
-        return Segment.PROMOTER.value
-    if score >= middle:
-        return Segment.PASSIVE.value
-    return Segment.DETRACTOR.value
 
 
 def ensure_open(survey: Survey) -> None:
@@ -109,6 +97,7 @@ def record_score(
         updated_at=now,
     )
     response.pk = _upsert(response)
+    events.send(survey, events.Change.SCORE, [response.pk], now)
     return response
 
 
@@ -157,10 +146,11 @@ def record_follow_up(
     if response is None:
         raise NoScoreYetError
     merged = {**(response.answers or {}), **answers}
+    now = timezone.now()
     Response.objects.filter(pk=response.pk).update(
-        comment=comment, answers=merged, language=language, updated_at=timezone.now()
+        comment=comment, answers=merged, language=language, updated_at=now
     )
-    tag_after_commit([response.pk])
+    events.send(survey_request.survey, events.Change.FOLLOW_UP, [response.pk], now)
     return response.score
 
 

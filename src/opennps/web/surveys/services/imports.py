@@ -19,9 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opennps.web.conf import opennps_settings
-from opennps.web.dashboard import rollups
-from opennps.web.themes.services import tag_untagged_after_commit
 
+from .. import events
 from ..models import Channel, Response, Survey, SurveyRequest
 
 ERRORS_SHOWN = 10
@@ -156,7 +155,6 @@ def import_responses(
         seen.add(key)
         fresh.append(row)
     report.created = _store(survey, fresh, language or survey.default_language)
-    tag_untagged_after_commit(survey)
     return report
 
 
@@ -175,6 +173,7 @@ def _store(survey: Survey, rows: list[dict[str, Any]], language: str) -> int:
                      external_id=row["external_id"], created_at=_aware(row["answered_at"]),
                      updated_at=now)
             for req, row in zip(requests, chunk, strict=True)])
-    # This transaction may commit long after ``now``: have the dashboard recount from then.
-    rollups.recount_after(survey.pk, now)
+    # Sent inside the transaction, which may commit long after ``now``: the dashboard then
+    # recounts from ``now``, and the themes tag the new answers once it commits.
+    events.send(survey, events.Change.IMPORT, None, now)
     return len(rows)

@@ -1,12 +1,10 @@
-"""Creating surveys, changing their status, and people with personal links."""
+"""Creating and editing surveys, their extra questions, and their status."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-
-from ..models import Person, Status, Survey
+from ..models import Question, Status, Survey
 
 
 def create_survey(organisation: Any, **fields: Any) -> Survey:
@@ -21,22 +19,22 @@ def set_status(survey: Survey, status: str) -> Survey:
     return survey
 
 
-@transaction.atomic
-def find_or_create_person(
-    organisation: Any, *, email: str = "", name: str = "", language: str = "",
-    properties: dict[str, Any] | None = None,
-) -> Person | None:
-    """The organisation's person with this email (updated), a new one, or None if no data."""
-    if not (email or name):
-        return None
-    person = None
-    if email:
-        person = Person.objects.filter(organisation=organisation, email__iexact=email).first()
-    if person is None:
-        return Person.objects.create(organisation=organisation, email=email, name=name,
-                                     language=language, properties=properties or {})
-    person.name = name or person.name
-    person.language = language or person.language
-    person.properties = {**(person.properties or {}), **(properties or {})}
-    person.save(update_fields=["name", "language", "properties", "updated_at"])
-    return person
+def update_survey(survey: Survey, **fields: Any) -> Survey:
+    """Change the survey's settings (the form has validated them)."""
+    for name, value in fields.items():
+        setattr(survey, name, value)
+    survey.save()
+    return survey
+
+
+def save_question(question: Question, **fields: Any) -> Question:
+    """Add an extra question to its survey, or change one (the form has validated it)."""
+    for name, value in fields.items():
+        setattr(question, name, value)
+    question.save()
+    return question
+
+
+def delete_question(question: Question) -> None:
+    """Remove an extra question; answers keep what was answered to it."""
+    question.delete()

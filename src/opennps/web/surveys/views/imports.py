@@ -46,9 +46,9 @@ def import_file(request: HttpRequest, pk: int) -> HttpResponse:
 def _run(survey: Any, upload: Any, options: dict[str, Any]) -> tuple[Any, str | None]:
     """Copy the upload to a temporary file (keeping its suffix) and import it."""
     suffix = Path(upload.name).suffix.lower()[:10]
-    _i18n.activate(translation.get_language())
     try:
-        with tempfile.TemporaryDirectory(prefix="opennps-import-") as folder:
+        with _i18n.override(translation.get_language()), \
+                tempfile.TemporaryDirectory(prefix="opennps-import-") as folder:
             path = Path(folder) / f"upload{suffix}"
             with path.open("wb") as out:
                 for chunk in upload.chunks():
@@ -61,5 +61,3 @@ def _run(survey: Any, upload: Any, options: dict[str, Any]) -> tuple[Any, str | 
         return report, None
     except OpenNPSError as exc:
         return None, str(exc)
-    finally:
-        _i18n.activate(None)

@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from opennps.web import links
 from opennps.web._http import organisation_of, posted, role_of
 from opennps.web.accounts.decorators import member_required
 from opennps.web.accounts.models import EVERYONE, MANAGE_SURVEYS
-from opennps.web.conf import opennps_settings
+from opennps.web.people import services as people
 
 from ..forms import PersonLinkForm, QuestionForm, SurveyForm, TextsForm
 from ..models import Question, Response, Status, Survey
@@ -50,7 +51,7 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _survey(request, pk)
     form = SurveyForm(posted(request), instance=survey)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        surveys.update_survey(survey, **form.cleaned_data)
         return redirect("surveys:detail", pk=survey.pk)
     return render(request, "surveys/manage/form.html",
                   {"form": form, "survey": survey, "title": _("Edit survey")},
@@ -111,7 +112,7 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int | None = None)
                 if question_pk else Question(survey=survey))
     form = QuestionForm(posted(request), instance=question)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        surveys.save_question(question, **form.question_fields())
         return redirect("surveys:detail", pk=survey.pk)
     return render(request, "surveys/manage/form.html", {
         "form": form, "survey": survey,
@@ -123,7 +124,7 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int | None = None)
 @member_required(MANAGE_SURVEYS)
 def question_delete(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     survey = _survey(request, pk)
-    get_object_or_404(Question, pk=question_pk, survey=survey).delete()
+    surveys.delete_question(get_object_or_404(Question, pk=question_pk, survey=survey))
     return redirect("surveys:detail", pk=survey.pk)
 
 
@@ -145,12 +146,11 @@ def link_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = PersonLinkForm(posted(request))
     link = None
     if request.method == "POST" and form.is_valid():
-        person = surveys.find_or_create_person(organisation_of(request), **form.cleaned_data)
+        person = people.find_or_create_person(organisation_of(request), **form.cleaned_data)
         survey_request = answers.create_request(survey, person=person,
                                                 language=form.cleaned_data["language"])
-        path = reverse("surveys:respond", args=[survey_request.token])
-        base = opennps_settings()["BASE_URL"].rstrip("/")
-        link = f"{base}{path}" if base else request.build_absolute_uri(path)
+        link = links.absolute(reverse("surveys:respond", args=[survey_request.token]),
+                              request=request)
     return render(request, "surveys/manage/link.html",
                   {"form": form, "survey": survey, "link": link},
                   status=400 if form.errors else 200)

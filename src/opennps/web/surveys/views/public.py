@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from opennps.core import Segment
 from opennps.errors import InvalidScoreError
 from opennps.web._http import posted
 
@@ -93,7 +94,7 @@ def follow_up(request: HttpRequest, token: str) -> HttpResponse:
     if not _has_response(survey_request):
         return redirect("surveys:respond", token=token)
     response = survey_request.response
-    group = answers.score_group(survey.kind, response.score)
+    group = survey.scale.group(response.score)
     texts = texts_for(survey, language)
     questions = [q for q in survey.questions.all() if q.shown_to(group)]
     form = FollowUpForm(posted(request), questions=questions, language=language,
@@ -137,10 +138,10 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
     survey, language = survey_request.survey, _language(request, survey_request)
     if not _has_response(survey_request):
         return redirect("surveys:respond", token=token)
-    group = answers.score_group(survey.kind, survey_request.response.score)
+    group = survey.scale.group(survey_request.response.score)
     return render_in(request, language, "surveys/public/thanks.html", {
         "survey": survey, "texts": texts_for(survey, language),
-        "promoter": group == "promoter" and bool(survey.review_url), "token": token,
+        "promoter": group == Segment.PROMOTER and bool(survey.review_url), "token": token,
         "kiosk": _kiosk_url(survey_request),
     })
 

@@ -1,4 +1,8 @@
-"""The people an organisation asks (Delighted's "people")."""
+"""The people an organisation asks (Delighted's "people"): contacts with properties.
+
+Surveys, distribution, follow-up and the APIs all refer to them; this app depends only on
+``accounts``.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +35,7 @@ class Person(models.Model):
         constraints = [
             models.UniqueConstraint(
                 "organisation", Lower("email"), condition=~models.Q(email=""),
-                name="surveys_person_unique_email",
+                name="people_person_unique_email",
             ),
         ]
 

@@ -1,29 +1,46 @@
-"""Dashboard filters read from the URL: bad values are dropped with a notice, never a 500."""
+"""The one filter vocabulary of answers, read from a URL: dashboard, themes and API pages.
+
+``since``/``until`` (dates, inclusive), ``period`` (of trends), ``channel``, ``language``,
+``group`` (score group), ``scope`` (this survey, or every survey of its kind in the
+organisation) and ``prop.<name>=<value>`` (a person property at answer time). Bad values
+are dropped with a notice that says what was expected, never an error page.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import F, Func, Q, TextField
+from django.db import models
+from django.db.models import F, Func, Q, QuerySet, TextField
 from django.db.models.lookups import Exact
-from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from opennps.web.surveys.models import Channel
+from opennps.core import NPS_SCALE, Scale, Segment
+
+from .models import Channel, Response
 
 PERIODS = ("week", "month", "quarter")
-GROUPS = {"promoter": (9, 10), "passive": (7, 8), "detractor": (0, 6)}
+DEFAULT_PERIOD = "month"
+GROUPS = tuple(segment.value for segment in Segment)
 PROPERTY_KEY = re.compile(r"^[\w .-]{1,64}$")
 PROPERTY_PREFIX = "prop."
-# "organisation": every survey of the organisation of the same kind, pooled.
-SCOPES = ("organisation",)
+# Names the filters had on the Themes page before they were one vocabulary; old links work.
+ALIASES = {"since": "from", "until": "to"}
+
+
+class Scope(models.TextChoices):
+    SURVEY = "survey", gettext_lazy("this survey")
+    # Every survey of the organisation of the same kind, pooled.
+    ORGANISATION = "organisation", gettext_lazy("every survey of this kind in the organisation")
 
 
 @dataclass
@@ -40,22 +57,37 @@ class Filters:
     properties: dict[str, str] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
 
-    def q(self, *, dates: bool = True) -> Q:
-        """The filters as a condition on responses (dates optional, for comparisons)."""
+    @property
+    def organisation_wide(self) -> bool:
+        return self.scope == Scope.ORGANISATION
+
+    def q(self, *, dates: bool = True, day: str | None = None) -> Q:
+        """The filters as a condition on responses (dates optional, for comparisons).
+
+        With ``day``, the dates are compared with that date column (the dashboard's daily
+        roll-up) instead of the answers' ``created_at``; its rows have no properties.
+        """
         condition = Q()
-        if dates and self.since:
-            condition &= Q(created_at__gte=start_of(self.since))
-        if dates and self.until:
-            condition &= Q(created_at__lt=start_of(self.until + timedelta(days=1)))
+        if dates and day:
+            if self.since:
+                condition &= Q(**{f"{day}__gte": self.since})
+            if self.until:
+                condition &= Q(**{f"{day}__lte": self.until})
+        elif dates:
+            if self.since:
+                condition &= Q(created_at__gte=start_of(self.since))
+            if self.until:
+                condition &= Q(created_at__lt=start_of(self.until + timedelta(days=1)))
         if self.channel:
             condition &= Q(channel=self.channel)
         if self.language:
             condition &= Q(language=self.language)
-        if self.group:
-            low, high = GROUPS[self.group]
+        if self.group:  # score groups filter 0–10 surveys only (see parse_filters)
+            low, high = NPS_SCALE.bounds(self.group)
             condition &= Q(score__gte=low, score__lte=high)
-        for key, value in self.properties.items():
-            condition &= Q(Exact(JSONKeyText("person_properties", key), value))
+        if day is None:
+            for key, value in self.properties.items():
+                condition &= Q(Exact(JSONKeyText("person_properties", key), value))
         return condition
 
     def previous_range(self) -> tuple[date, date] | None:
@@ -69,7 +101,8 @@ class Filters:
         """The GET parameters that reproduce these filters (for links and downloads)."""
         params = {"since": self.since.isoformat() if self.since else "",
                   "until": self.until.isoformat() if self.until else "",
-                  "period": self.period, "channel": self.channel, "language": self.language,
+                  "period": self.period if self.period != DEFAULT_PERIOD else "",
+                  "channel": self.channel, "language": self.language,
                   "group": self.group, "scope": self.scope}
         params.update({PROPERTY_PREFIX + key: value for key, value in self.properties.items()})
         return {key: value for key, value in params.items() if value}
@@ -107,8 +140,10 @@ def start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _date(params: QueryDict, name: str, notices: list[str]) -> date | None:
-    raw = params.get(name, "").strip()
+def _date(params: Mapping[str, str], name: str, notices: list[str]) -> date | None:
+    if not params.get(name) and params.get(ALIASES.get(name, "")):
+        name = ALIASES[name]
+    raw = (params.get(name) or "").strip()
     if not raw:
         return None
     try:
@@ -119,7 +154,7 @@ def _date(params: QueryDict, name: str, notices: list[str]) -> date | None:
         return None
 
 
-def _choice(params: QueryDict, name: str, allowed: list[str] | tuple[str, ...],
+def _choice(params: Mapping[str, str], name: str, allowed: list[str] | tuple[str, ...],
             notices: list[str]) -> str:
     raw = params.get(name, "").strip()
     if raw and raw not in allowed:
@@ -130,8 +165,9 @@ def _choice(params: QueryDict, name: str, allowed: list[str] | tuple[str, ...],
     return raw
 
 
-def parse_filters(params: QueryDict, *, recommend_scale: bool = True) -> Filters:
-    """Read the dashboard filters from GET parameters; unusable values become notices."""
+def parse_filters(params: Mapping[str, str], scale: Scale) -> Filters:
+    """Read the filters from GET parameters for a survey on ``scale``; unusable values
+    become notices."""
     notices: list[str] = []
     filters = Filters(notices=notices)
     filters.since = _date(params, "since", notices)
@@ -140,13 +176,15 @@ def parse_filters(params: QueryDict, *, recommend_scale: bool = True) -> Filters
         notices.append(_("The date range was ignored: %(since)s is after %(until)s.")
                        % {"since": filters.since, "until": filters.until})
         filters.since = filters.until = None
-    filters.period = _choice(params, "period", PERIODS, notices) or "month"
+    filters.period = _choice(params, "period", PERIODS, notices) or DEFAULT_PERIOD
     filters.channel = _choice(params, "channel", Channel.values, notices)
     filters.language = _choice(params, "language", [code for code, _name in settings.LANGUAGES],
                                notices)
-    filters.group = _choice(params, "group", tuple(GROUPS), notices)
-    filters.scope = _choice(params, "scope", SCOPES, notices)
-    if filters.group and not recommend_scale:
+    filters.group = _choice(params, "group", GROUPS, notices)
+    filters.scope = _choice(params, "scope", Scope.values, notices)
+    if filters.scope == Scope.SURVEY:
+        filters.scope = ""  # the default, left out of links
+    if filters.group and not scale.is_recommend:
         notices.append(_("The score group filter was ignored: it applies to 0–10 surveys only."))
         filters.group = ""
     for name, value in params.items():
@@ -166,3 +204,14 @@ def describe(filters: Filters) -> dict[str, Any]:
     """The filters as template context."""
     query = filters.query()
     return {"filters": filters, "query": query, "query_string": urlencode(query)}
+
+
+def responses(survey: Any, filters: Filters, *, dates: bool = True) -> QuerySet[Response]:
+    """The survey's answers (or, with ``scope=organisation``, those of every survey of its
+    organisation and kind) that pass the filters."""
+    if filters.organisation_wide:
+        answers = Response.objects.filter(organisation_id=survey.organisation_id,
+                                          survey__kind=survey.kind)
+    else:
+        answers = Response.objects.filter(survey=survey)
+    return answers.filter(filters.q(dates=dates))
