@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "opennps.web.surveys",
     "opennps.web.dashboard",
     "opennps.web.themes",
+    "opennps.web.followup",
     "opennps.web.jobs",
     "django_tasks",
     "django_tasks_db",

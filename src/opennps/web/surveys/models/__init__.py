@@ -2,18 +2,18 @@
 
 Person (``opennps.web.people``: email/phone, name, language, properties) →
 SurveyRequest (one personal link with its token, channel and property snapshot) →
-Response (at most one per request: score, comment, extra answers, tags, notes).
+Response (at most one per request: score, comment, extra answers, tags; notes on it are
+``opennps.web.followup``'s).
 Open links and kiosks create a request per answer, so the rule "one response per
 request" holds for every channel.
 """
 
-from .responses import Channel, Note, OpenLinkUse, Response, SurveyRequest
+from .responses import Channel, OpenLinkUse, Response, SurveyRequest
 from .survey import Kind, OpenLinkMode, Question, QuestionKind, Status, Survey, SurveyText
 
 __all__ = [
     "Channel",
     "Kind",
-    "Note",
     "OpenLinkMode",
     "OpenLinkUse",
     "Question",

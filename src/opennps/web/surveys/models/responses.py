@@ -1,4 +1,4 @@
-"""Survey requests (personal links), responses and the notes on them."""
+"""Survey requests (personal links) and responses."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
     KIOSK = "kiosk", _("Kiosk")
     WEB = "web", _("Open link")
+    WIDGET = "widget", _("Website widget")
     API = "api", _("API")
     IMPORT = "import", _("Import")
 
@@ -109,25 +110,6 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey}: {self.score}"
-
-
-class Note(models.Model):
-    """A team member's note on a response (Delighted's notes)."""
-
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    text = models.TextField(_("note"))
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("note")
-        verbose_name_plural = _("notes")
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.text[:50]
 
 
 class OpenLinkUse(models.Model):
