@@ -26,9 +26,9 @@ _NAN = float("nan")
 Bucket = date | int | None  # what the period expression gives (a datetime is a date)
 
 
-def compute_histograms(table: ir.Table | DuckDBTable, *, score: str, scale: Scale, by: Sequence[str] = (),
-                       period: str | None = None, date: str = "opennps_date",
-                       filters: Filters = NO_FILTERS,
+def compute_histograms(table: ir.Table | DuckDBTable, *, score: str, scale: Scale,
+                       by: Sequence[str] = (), period: str | None = None,
+                       date: str = "opennps_date", filters: Filters = NO_FILTERS,
                        progress: Callable[[float], None] | None = None) -> HistogramSet:
     """Count the answers of ``table`` per group, period and score in one query.
 
