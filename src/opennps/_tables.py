@@ -12,11 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from opennps._i18n import gettext as _
 from opennps._i18n import ngettext
 from opennps.analysis import Counted, Skipped, _is_missing
 from opennps.errors import InvalidValueError, MissingColumnError, OpenNPSError, SourceError
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 __all__ = ["count_table"]
 
@@ -31,12 +35,24 @@ def count_table(source: str, *, table: str | None = None, by: Sequence[str] = ()
                 skip_invalid: bool = False,
                 progress: Callable[[float], None] | None = None) -> Counted:
     """See :func:`opennps.analysis.count_table`."""
+    from opennps.engine import open_table
+
+    with open_table(source, table) as opened:
+        return _count(opened.table, opened.name, by=by, period=period, since=since,
+                      until=until, where=where, score_column=score_column,
+                      date_column=date_column, skip_invalid=skip_invalid, progress=progress)
+
+
+def _count(answers: ir.Table, name: str, *, by: Sequence[str], period: str | None,
+           since: date | datetime | None, until: date | datetime | None,
+           where: Mapping[str, tuple[object, ...]] | None, score_column: str | None,
+           date_column: str | None, skip_invalid: bool,
+           progress: Callable[[float], None] | None) -> Counted:
     from opennps.core import NPS_SCALE
-    from opennps.engine import Filters, compute_histograms, open_table
+    from opennps.engine import Filters, compute_histograms
     from opennps.io._columns import date_candidates, find_column, find_score, quote_list
 
-    opened = open_table(source, table)
-    answers, name, scale = opened.table, opened.name, NPS_SCALE
+    scale = NPS_SCALE
     columns = tuple(answers.columns)
     labels = [(column,) for column in columns]
     uses_dates = period is not None or since is not None or until is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import duckdb
 
@@ -54,7 +54,9 @@ def run_query(expr: ir.Table, progress: Progress | None = None) -> pa.Table:
 
     backend = ibis.get_backend(expr)
     if backend.name != "duckdb":
-        result = backend.to_pyarrow(expr)
+        result = _spark_arrow(backend, expr) if backend.name == "pyspark" else None
+        if result is None:
+            result = backend.to_pyarrow(expr)
         if progress is not None:
             progress(1.0)
         return result
@@ -72,6 +74,18 @@ def run_query(expr: ir.Table, progress: Progress | None = None) -> pa.Table:
         def query() -> pa.Table:
             return raw.sql(sql).to_arrow_table()
     return _on_duckdb(raw, query, progress)
+
+
+def _spark_arrow(backend: Any, expr: ir.Table) -> pa.Table | None:
+    """The result of ``expr`` on Spark 4 as Arrow, straight from Spark's ``toArrow``.
+
+    Ibis's ``to_pyarrow`` goes through pandas (``toPandas``), which on pandas 3 warns of a
+    deprecated argument; ``toArrow`` reads the result in the session's time zone (UTC)
+    without pandas. ``None`` on Spark 3.5, which has no ``toArrow``.
+    """
+    frame = backend.raw_sql(backend.compile(expr))
+    to_arrow = getattr(frame, "toArrow", None)
+    return None if to_arrow is None else to_arrow()
 
 
 def run_sql(con: duckdb.DuckDBPyConnection, sql: str, progress: Progress | None = None, *,

@@ -54,7 +54,7 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
 
 @dataclass(frozen=True)
 class TableSource:
-    """A table opened by :func:`open_table`.
+    """A table opened by :func:`open_table`; a context manager that closes its connection.
 
     Attributes
     ----------
@@ -67,6 +67,19 @@ class TableSource:
 
     table: ir.Table
     name: str
+    _backend: ibis.BaseBackend | None = None
+    _owned: bool = True  # False for a Spark session that was running before
+
+    def close(self) -> None:
+        """Close the connection (a Spark session only if :func:`open_table` started it)."""
+        if self._backend is not None and self._owned:
+            self._backend.disconnect()
+
+    def __enter__(self) -> TableSource:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 def redact(url: str) -> str:
@@ -119,8 +132,21 @@ def open_table(source: str, table: str | None = None) -> TableSource:
             _("which table of {source}? Pass --table NAME (or ?table=NAME in the URL)."
               ).format(source=shown))
     module = _load(backend, scheme)
+    owned = scheme != "pyspark" or _spark_session_running() is None
     con = _connect(module, scheme, url, shown)
-    return TableSource(_table(con, table, shown), f"{table} ({shown})")
+    try:
+        opened = _table(con, table, shown)
+    except BaseException:
+        if owned:
+            con.disconnect()
+        raise
+    return TableSource(opened, f"{table} ({shown})", con, owned)
+
+
+def _spark_session_running() -> object | None:
+    from pyspark.sql import SparkSession
+
+    return SparkSession.getActiveSession()
 
 
 def _split_table(source: str, table: str | None) -> tuple[str, str | None]:
@@ -165,12 +191,21 @@ def _load(backend: _Backend, scheme: str) -> Any:
     try:
         return getattr(ibis, backend.ibis_name)
     except (ImportError, AttributeError) as error:
-        missing = getattr(error, "name", None) or str(error)
-        raise SourceError(
-            _("the {scheme} source needs the Python package {package!r}, which is not "
-              "installed. Install it with: {command}").format(
-                scheme=scheme, package=missing, command=backend.install)
-        ) from error
+        raise _not_installed(scheme, error) from error
+
+
+def _not_installed(scheme: str, error: BaseException) -> SourceError:
+    """The error for a backend whose Python packages are missing: which one, and the fix."""
+    missing: str | None = None
+    cause: BaseException | None = error
+    while cause is not None and missing is None:  # Ibis wraps the ModuleNotFoundError
+        if isinstance(cause, ImportError) and cause.name:
+            missing = cause.name.split(".")[0]
+        cause = cause.__cause__ or cause.__context__
+    return SourceError(
+        _("the {scheme} source needs the Python package {package!r}, which is not installed. "
+          "Install it with: {command}").format(
+            scheme=scheme, package=missing or scheme, command=_BACKENDS[scheme].install))
 
 
 def _connect(module: Any, scheme: str, url: str, shown: str) -> ibis.BaseBackend:
@@ -185,12 +220,7 @@ def _connect(module: Any, scheme: str, url: str, shown: str) -> ibis.BaseBackend
     except SourceError:
         raise
     except ImportError as error:
-        raise SourceError(
-            _("the {scheme} source needs the Python package {package!r}, which is not "
-              "installed. Install it with: {command}").format(
-                scheme=scheme, package=error.name or str(error),
-                command=_BACKENDS[scheme].install)
-        ) from error
+        raise _not_installed(scheme, error) from error
     except Exception as error:  # each driver has its own exceptions
         if scheme == "pyspark" and "JAVA" in str(error).upper():
             raise SourceError(
