@@ -127,10 +127,10 @@ def test_bad_scores_in_a_table_are_named_by_value(warehouse: Path) -> None:
 
 @pytest.mark.parametrize(("source", "message"), [
     (["--source", "foo://db", "--table", "t"],
-     "Error: unknown source scheme 'foo'; the schemes are athena, bigquery, clickhouse, "
-     "databricks, datafusion, druid, duckdb, exasol, impala, mssql, mysql, oracle, postgres, "
-     "postgresql, pyspark, risingwave, snowflake, spark, sqlite, trino. See docs/engine.md "
-     "for the URL of each."),
+     "Error: unknown source scheme 'foo'; the schemes are bigquery, clickhouse, druid, duckdb, "
+     "exasol, impala, mssql, mysql, oracle, postgres, postgresql, pyspark, risingwave, "
+     "singlestoredb, snowflake, spark, sqlite, trino. See docs/engine.md for the URL of "
+     "each."),
     (["--source", "warehouse.db", "--table", "t"],
      "Error: 'warehouse.db' is not a source URL: it has no scheme. Give a URL such as "
      "duckdb:///path/to/warehouse.db or postgres://user@host/database; a file of answers "

@@ -275,7 +275,8 @@ def _analyze(path: str | None, counting: dict[str, Any], **options: Any) -> Any:
 # -- commands ----------------------------------------------------------------------------------
 
 @main.command(help=N_(
-    "Analyse the NPS of a file of answers: overall, per segment and per period.\n\n"
+    "Analyse the NPS of a file of answers, or of a table on a database or cluster "
+    "(--source): overall, per segment and per period.\n\n"
     "Each segment is tested against the rest and each period against the one before, with "
     "multiple-comparison control.\n\n"
     "\b\nExamples:\n  opennps analyze responses.csv --by region --period month --format json\n"
@@ -451,7 +452,8 @@ def demo(output: str, rows: int, seed: int) -> None:
 
 
 @main.command(help=N_(
-    "Write an analysis of a file as a self-contained HTML or PDF report: the NPS with its "
+    "Write an analysis of a file or of a table (--source) as a self-contained HTML or PDF "
+    "report: the NPS with its "
     "interval, the groups, the trend and the segments, with charts and their tables.\n\n"
     "Nothing in the report is fetched from the network.\n\n"
     "\b\nExamples:\n  opennps report responses.csv -o report.pdf --by region --period month\n"

@@ -39,9 +39,10 @@ _BACKENDS: dict[str, _Backend] = {
     "duckdb": _Backend("duckdb", "pip install opennps"),
     "postgres": _Backend("postgres", _OPENNPS.format(extra="postgres")),
     "pyspark": _Backend("pyspark", _OPENNPS.format(extra="spark")),
+    # The other Ibis backends that connect from a URL (ibis.connect).
     **{name: _Backend(name, _IBIS.format(extra=name)) for name in (
-        "athena", "bigquery", "clickhouse", "databricks", "datafusion", "druid", "exasol",
-        "impala", "mssql", "mysql", "oracle", "risingwave", "snowflake", "sqlite", "trino")},
+        "bigquery", "clickhouse", "druid", "exasol", "impala", "mssql", "mysql", "oracle",
+        "risingwave", "singlestoredb", "snowflake", "sqlite", "trino")},
 }
 _ALIASES = {"postgresql": "postgres", "spark": "pyspark"}  # spark://: a cluster's master
 
