@@ -104,7 +104,8 @@ def run_sql(con: duckdb.DuckDBPyConnection, sql: str, progress: Progress | None 
             table = relation.to_arrow_table()
             return {name: table.column(name).to_pylist() for name in names}
         rows = relation.fetchall()
-        return {name: [row[index] for row in rows] for index, name in enumerate(names)}
+        columns = list(zip(*rows, strict=True)) if rows else [() for _name in names]
+        return {name: list(values) for name, values in zip(names, columns, strict=True)}
 
     return _on_duckdb(con, query, progress)
 
