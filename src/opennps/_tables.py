@@ -73,7 +73,7 @@ def _count(answers: ir.Table, name: str, *, by: Sequence[str], period: str | Non
         when: str | None = find_column(date_column, columns, option="--date-column", name=name)
     else:
         when = next((column for column in date_candidates(columns, labels, skip=[score])
-                     if schema[column].is_temporal()), None)
+                     if schema[column].is_date() or schema[column].is_timestamp()), None)
         if when is None and uses_dates:
             raise MissingColumnError(
                 _("no date column found in {name}: no date or timestamp column is named like "

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,8 +68,8 @@ class TableSource:
 
     table: ir.Table
     name: str
-    _backend: ibis.BaseBackend | None = None
-    _owned: bool = True  # False for a Spark session that was running before
+    _backend: ibis.BaseBackend | None = field(default=None, repr=False, compare=False)
+    _owned: bool = field(default=True, repr=False, compare=False)  # False: a running Spark
 
     def close(self) -> None:
         """Close the connection (a Spark session only if :func:`open_table` started it)."""
