@@ -8,6 +8,7 @@ same :class:`~opennps.engine._plan.HistogramPlan` as DuckDB SQL here; the rules 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -110,7 +111,7 @@ class DuckDBTable:
         return {name: duckdb_column_type(kind) for name, kind in self.types.items()}
 
 
-def histogram_sql(table: DuckDBTable, *, score: str, by: tuple[str, ...] = (),
+def histogram_sql(table: DuckDBTable, *, score: str, by: Sequence[str] = (),
                   period: str | None = None, date: str = "opennps_date",
                   filters: Filters = NO_FILTERS) -> str:
     """The histogram query over ``table`` as DuckDB SQL.
