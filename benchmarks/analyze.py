@@ -62,11 +62,14 @@ def label(rows: int) -> str:
     return f"{rows // 1_000_000}M" if rows % 1_000_000 == 0 else str(rows)
 
 
-def data_file(rows: int) -> Path:
-    """The cached Parquet file of ``rows`` answers, generated with DuckDB when missing."""
+def data_file(rows: int, kind: str = "parquet") -> Path:
+    """The cached file of ``rows`` answers (``kind``: parquet or csv), generated with DuckDB
+    when missing. The same seedless generator for both, so a CSV holds answers of the same
+    mix (not the same rows) as the Parquet file of its size."""
     import duckdb
 
-    path = DATA / f"answers-{label(rows)}-v1.parquet"
+    options = {"parquet": "FORMAT parquet, COMPRESSION zstd", "csv": "FORMAT csv, HEADER"}
+    path = DATA / f"answers-{label(rows)}-v1.{kind}"
     if path.exists():
         return path
     DATA.mkdir(parents=True, exist_ok=True)
@@ -88,7 +91,7 @@ def data_file(rows: int) -> Path:
                    TIMESTAMP '2024-01-01' + to_seconds(CAST(floor(random() * 730 * 86400)
                                                             AS BIGINT)) AS answered_at
             FROM (SELECT random() AS r FROM range({rows}))
-        ) TO '{partial}' (FORMAT parquet, COMPRESSION zstd)
+        ) TO '{partial}' ({options[kind]})
     """)
     con.close()
     partial.rename(path)

@@ -1,7 +1,9 @@
-"""Analyses of answer files: read (io), count (engine), test (core).
+"""Analyses of answer files and tables: read (io), count (engine), test (core).
 
 The CLI, reports and benchmarks call these functions; they hold the rules for what
-happens to bad rows, so every entry point treats a file the same way:
+happens to bad rows, so every entry point treats a file the same way (a table on a
+warehouse or cluster too, see :func:`count_table`; its rows have no numbers, so messages
+name the bad values instead):
 
 - a score that is present but not an integer on the scale stops the analysis at its
   first row, unless ``skip_invalid`` is set, in which case such rows are left out and
@@ -35,11 +37,14 @@ from opennps.core._breakdown import (
 from opennps.errors import DataError, InvalidValueError
 
 if TYPE_CHECKING:
+    import duckdb
+
     from opennps.engine import HistogramSet
     from opennps.io import Dataset
 
 __all__ = ["BadRows", "Counted", "FileAnalysis", "FileComparison", "FileOptions", "Skipped",
-           "analyze_file", "compare_file", "count_file", "date_error", "score_error",
+           "analyze_counts", "analyze_file", "analyze_table", "compare_counts", "compare_file",
+           "compare_table", "count_file", "count_table", "date_error", "score_error",
            "skipped_fields", "skipped_summary"]
 
 DATE_COLUMN = "opennps_date"
@@ -59,7 +64,8 @@ class FileOptions:
     id_column: str | None = None
     sheet: str | None = None
 
-    def open(self, path: str | Path, scale: Scale | None = None) -> Dataset:
+    def open(self, path: str | Path, scale: Scale | None = None, *,
+             con: duckdb.DuckDBPyConnection | None = None) -> Dataset:
         from opennps.core import NPS_SCALE
         from opennps.io import open_dataset
 
@@ -67,7 +73,7 @@ class FileOptions:
                             encoding=self.encoding, delimiter=self.delimiter,
                             score_column=self.score_column, date_column=self.date_column,
                             comment_column=self.comment_column, id_column=self.id_column,
-                            scale=scale or NPS_SCALE, sheet=self.sheet)
+                            scale=scale or NPS_SCALE, sheet=self.sheet, con=con)
 
 
 @dataclass(frozen=True)
@@ -155,17 +161,20 @@ def count_file(path: str | Path, *, by: Sequence[str] = (), period: str | None =
                where: Mapping[str, tuple[object, ...]] | None = None,
                options: FileOptions = FileOptions(), skip_invalid: bool = False,
                progress: Callable[[float], None] | None = None) -> Counted:
-    """Count a file's answers into histograms, applying the bad-row rules above."""
+    """Count a file's answers into histograms, applying the bad-row rules above.
+
+    DuckDB scans the file in place, through the engine's DuckDB path (no Ibis).
+    """
     import duckdb
 
-    from opennps.engine import Filters, compute_histograms, connect
+    from opennps.engine import DuckDBTable, Filters, compute_histograms, connect_duckdb
     from opennps.io import parse_score
 
     uses_dates = period is not None or since is not None or until is not None
     equals: dict[str, tuple[object, ...]] = dict(where or {})
-    with options.open(path) as dataset:
-        con = connect()
-        table = dataset.to_ibis(con)
+    con = connect_duckdb()
+    with options.open(path, con=con) as dataset:
+        table = DuckDBTable(con, dataset.sql())
 
         def run() -> HistogramSet:
             try:
@@ -208,6 +217,27 @@ def count_file(path: str | Path, *, by: Sequence[str] = (), period: str | None =
         return Counted(dataset.name, histograms, tuple(skipped))
 
 
+def count_table(source: str, *, table: str | None = None, by: Sequence[str] = (),
+                period: str | None = None, since: date | datetime | None = None,
+                until: date | datetime | None = None,
+                where: Mapping[str, tuple[object, ...]] | None = None,
+                score_column: str | None = None, date_column: str | None = None,
+                skip_invalid: bool = False,
+                progress: Callable[[float], None] | None = None) -> Counted:
+    """Count the answers of a table on any Ibis backend, with the bad-row rules above.
+
+    ``source`` is a URL of :func:`opennps.engine.open_table` (``postgres://…``,
+    ``duckdb:///warehouse.db``, ``pyspark``, …) and ``table`` the table. The score
+    column is detected from the column names as in a file (or given); the date column is
+    the first date or timestamp column with a date name (or given).
+    """
+    from opennps._tables import count_table as count
+
+    return count(source, table=table, by=by, period=period, since=since, until=until,
+                 where=where, score_column=score_column, date_column=date_column,
+                 skip_invalid=skip_invalid, progress=progress)
+
+
 def _ordered_periods(histograms: HistogramSet) -> tuple[dict[str, Histogram], int]:
     by_period = histograms.by_period()
     undated = by_period.pop(None, Histogram.empty(histograms.scale)).n
@@ -232,7 +262,28 @@ def analyze_file(path: str | Path, *, by: Sequence[str] = (), period: str | None
                  min_n: int = 30, adjustment: str = "holm", bands: str | None = None,
                  industry: str | None = None, **count_options: Any) -> FileAnalysis:
     """Overall, per-segment (vs the rest) and per-period (vs the previous) NPS of a file."""
-    counted = count_file(path, by=by, period=period, **count_options)
+    return analyze_counts(count_file(path, by=by, period=period, **count_options), by=by,
+                          period=period, method=method, confidence_level=confidence_level,
+                          min_n=min_n, adjustment=adjustment, bands=bands, industry=industry)
+
+
+def analyze_table(source: str, *, table: str | None = None, by: Sequence[str] = (),
+                  period: str | None = None, method: str = "adjusted-wald",
+                  confidence_level: float = 0.95, min_n: int = 30, adjustment: str = "holm",
+                  bands: str | None = None, industry: str | None = None,
+                  **count_options: Any) -> FileAnalysis:
+    """:func:`analyze_file` for a table on a warehouse or cluster (see :func:`count_table`)."""
+    counted = count_table(source, table=table, by=by, period=period, **count_options)
+    return analyze_counts(counted, by=by, period=period, method=method,
+                          confidence_level=confidence_level, min_n=min_n,
+                          adjustment=adjustment, bands=bands, industry=industry)
+
+
+def analyze_counts(counted: Counted, *, by: Sequence[str] = (), period: str | None = None,
+                   method: str = "adjusted-wald", confidence_level: float = 0.95,
+                   min_n: int = 30, adjustment: str = "holm", bands: str | None = None,
+                   industry: str | None = None) -> FileAnalysis:
+    """The analysis of counted histograms (what :func:`analyze_file` reports)."""
     histograms = counted.histograms
     periods, undated = _ordered_periods(histograms) if period else ({}, 0)
     result = breakdown(histograms.overall(), histograms.by_group() if by else None, periods,
@@ -267,6 +318,29 @@ def compare_file(path: str | Path, *, by: Sequence[str] = (), period: str | None
     With both ``by`` and ``period``, segments are compared within the whole date range.
     """
     counted = count_file(path, by=by, period=None if by else period, **count_options)
+    return compare_counts(counted, by=by, period=period, mode=mode, method=method,
+                          confidence_level=confidence_level, min_n=min_n,
+                          adjustment=adjustment)
+
+
+def compare_table(source: str, *, table: str | None = None, by: Sequence[str] = (),
+                  period: str | None = None, mode: str = "rest", method: str = "adjusted-wald",
+                  confidence_level: float = 0.95, min_n: int = 30, adjustment: str = "holm",
+                  **count_options: Any) -> FileComparison:
+    """:func:`compare_file` for a table on a warehouse or cluster (see :func:`count_table`)."""
+    counted = count_table(source, table=table, by=by, period=None if by else period,
+                          **count_options)
+    return compare_counts(counted, by=by, period=period, mode=mode, method=method,
+                          confidence_level=confidence_level, min_n=min_n,
+                          adjustment=adjustment)
+
+
+def compare_counts(counted: Counted, *, by: Sequence[str] = (), period: str | None = None,
+                   mode: str = "rest", method: str = "adjusted-wald",
+                   confidence_level: float = 0.95, min_n: int = 30,
+                   adjustment: str = "holm") -> FileComparison:
+    """The comparison of counted histograms (what :func:`compare_file` reports); ``counted``
+    holds periods only when there is no ``by``."""
     histograms = counted.histograms
     rows: list[PairComparison[Any]]
     if by:

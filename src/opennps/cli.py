@@ -39,7 +39,34 @@ def _set_language(ctx: click.Context, _param: click.Parameter, value: str | None
     return value
 
 
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"],
+class _Main(Group):
+    """The top-level group: the survey service's commands load only when one is wanted.
+
+    ``opennps analyze`` never imports :mod:`opennps.web.commands`; ``opennps --help`` and
+    ``opennps serve`` do (the module itself loads no Django, so help stays fast).
+    """
+
+    _service_loaded = False
+
+    def _load_service(self) -> None:
+        if not self._service_loaded:
+            from opennps.web.commands import COMMANDS
+
+            for command in COMMANDS:
+                self.add_command(command)
+            self._service_loaded = True
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load_service()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            self._load_service()
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"],
                                           "max_content_width": 100},
              help=N_("OpenNPS: Net Promoter Score analysis with honest statistics.\n\n"
                      "Run 'opennps COMMAND --help' for the options and an example of each "
@@ -84,10 +111,12 @@ def _apply(function: Callable[..., Any], decorators: list[Callable[[Any], Any]]
     return function
 
 
-def reading_options(function: Callable[..., Any]) -> Callable[..., Any]:
+def reading_options(function: Callable[..., Any], *, path_required: bool = True
+                    ) -> Callable[..., Any]:
     """PATH and the options that say how to read it."""
     return _apply(function, [
-        click.argument("path", type=click.Path(allow_dash=True, dir_okay=False)),
+        click.argument("path", type=click.Path(allow_dash=True, dir_okay=False),
+                       required=path_required),
         option("--input-format", type=click.Choice(INPUT_FORMATS),
                help=N_("Format of PATH (default: from the extension or the content).")),
         option("--layout", type=click.Choice(LAYOUTS),
@@ -122,9 +151,17 @@ def output_options(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def file_options(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Reading options, filters and bad-row options of the analysis commands."""
+    """PATH or --source, reading options, filters and bad-row options of the analysis
+    commands."""
     function = bad_row_options(function)
     function = _apply(function, [
+        option("--source", metavar="URL",
+               help=N_("Analyse a table on a database or cluster instead of a file: "
+                       "postgres://user@host/db, duckdb:///path/warehouse.db, pyspark, "
+                       "spark://host:7077, trino://…, bigquery://…, snowflake://… "
+                       "(see docs/engine.md).")),
+        option("--table", metavar="NAME",
+               help=N_("The table of --source (SCHEMA.TABLE for another schema).")),
         option("--since", callback=_parse_date,
                help=N_("Only answers on or after this date (YYYY-MM-DD).")),
         option("--until", callback=_parse_date,
@@ -132,7 +169,7 @@ def file_options(function: Callable[..., Any]) -> Callable[..., Any]:
         option("--where", "where", multiple=True, callback=_parse_where, metavar="COL=V[,V]",
                help=N_("Only rows whose column has one of the values; repeatable.")),
     ])
-    return reading_options(function)
+    return reading_options(function, path_required=False)
 
 
 def stats_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -149,7 +186,33 @@ def stats_options(function: Callable[..., Any]) -> Callable[..., Any]:
     ])
 
 
-def _count_options(path: str, kw: dict[str, Any]) -> dict[str, Any]:
+_FILE_ONLY = (("input_format", "--input-format"), ("layout", "--layout"),
+              ("encoding", "--encoding"), ("delimiter", "--delimiter"), ("sheet", "--sheet"))
+
+
+def _count_options(path: str | None, kw: dict[str, Any]) -> dict[str, Any]:
+    """The counting options of PATH, or of --source's table (then with ``source`` and
+    ``table``): exits 2 unless exactly one of them is given, with options that fit it."""
+    source, table = kw["source"], kw["table"]
+    if source is None and table is not None:
+        raise click.UsageError(_("--table names a table of --source: give --source URL as "
+                                 "well, or leave --table out."))
+    if (path is None) == (source is None):
+        raise click.UsageError(
+            _("give either a file of answers (PATH) or a table (--source URL --table NAME), "
+              "not both.") if path is not None else
+            _("say what to analyse: a file of answers (PATH), or a table with --source URL "
+              "--table NAME."))
+    common = {"since": kw["since"], "until": kw["until"], "where": kw["where"],
+              "skip_invalid": kw["skip_invalid"], "progress": _progress(path, kw["progress"])}
+    if source is not None:
+        for key, name in _FILE_ONLY:
+            if kw[key] is not None:
+                raise click.UsageError(
+                    _("{option} is for files; leave it out with --source.").format(
+                        option=name))
+        return {"source": source, "table": table, "score_column": kw["score_column"],
+                "date_column": kw["date_column"], **common}
     from opennps.analysis import FileOptions
 
     return {
@@ -157,15 +220,15 @@ def _count_options(path: str, kw: dict[str, Any]) -> dict[str, Any]:
                                encoding=kw["encoding"], delimiter=kw["delimiter"],
                                score_column=kw["score_column"], date_column=kw["date_column"],
                                sheet=kw["sheet"]),
-        "since": kw["since"], "until": kw["until"], "where": kw["where"],
-        "skip_invalid": kw["skip_invalid"], "progress": _progress(path, kw["progress"]),
+        **common,
     }
 
 
-def _progress(path: str, wanted: bool | None) -> Callable[[float], None] | None:
+def _progress(path: str | None, wanted: bool | None) -> Callable[[float], None] | None:
     if wanted is None:
         try:
-            large = path != "-" and os.path.getsize(path) >= PROGRESS_MIN_BYTES
+            large = (path is not None and path != "-"
+                     and os.path.getsize(path) >= PROGRESS_MIN_BYTES)
         except OSError:
             large = False
         wanted = large and sys.stderr.isatty()
@@ -199,13 +262,25 @@ def _run(action: Callable[[], None]) -> None:
         sys.exit(1)
 
 
+def _analyze(path: str | None, counting: dict[str, Any], **options: Any) -> Any:
+    """analyze_file of PATH, or analyze_table of --source (``counting`` says which)."""
+    from opennps.analysis import analyze_file, analyze_table
+
+    if path is None:
+        counting = dict(counting)
+        return analyze_table(counting.pop("source"), **options, **counting)
+    return analyze_file(path, **options, **counting)
+
+
 # -- commands ----------------------------------------------------------------------------------
 
 @main.command(help=N_(
-    "Analyse the NPS of a file of answers: overall, per segment and per period.\n\n"
+    "Analyse the NPS of a file of answers, or of a table on a database or cluster "
+    "(--source): overall, per segment and per period.\n\n"
     "Each segment is tested against the rest and each period against the one before, with "
     "multiple-comparison control.\n\n"
-    "\b\nExample:\n  opennps analyze responses.csv --by region --period month --format json"))
+    "\b\nExamples:\n  opennps analyze responses.csv --by region --period month --format json\n"
+    "  opennps analyze --source postgres://analyst@db/cx --table answers --by plan"))
 @file_options
 @option("--by", multiple=True, metavar="COLUMN",
         help=N_("Break down by this column; repeat for combinations."))
@@ -215,16 +290,17 @@ def _run(action: Callable[[], None]) -> None:
 @option("--industry", type=click.Choice(INDUSTRIES),
         help=N_("Compare the overall NPS with published benchmarks of this industry."))
 @stats_options
-def analyze(path: str, by: tuple[str, ...], period: str | None, bands: str | None,
+def analyze(path: str | None, by: tuple[str, ...], period: str | None, bands: str | None,
             industry: str | None, method: str, confidence: float, min_n: int, adjust: str,
             fmt: str, output: str, **kw: Any) -> None:
+    counting = _count_options(path, kw)
+
     def action() -> None:
         from opennps._render import analysis_json, analysis_table, render
-        from opennps.analysis import analyze_file
 
-        result = analyze_file(path, by=by, period=period, method=method,
-                              confidence_level=confidence, min_n=min_n, adjustment=adjust,
-                              bands=bands, industry=industry, **_count_options(path, kw))
+        result = _analyze(path, counting, by=by, period=period, method=method,
+                          confidence_level=confidence, min_n=min_n, adjustment=adjust,
+                          bands=bands, industry=industry)
         _emit(render(analysis_table(result), analysis_json(result), fmt), output)
 
     _run(action)
@@ -236,27 +312,30 @@ def analyze(path: str, by: tuple[str, ...], period: str | None, bands: str | Non
     "With --period: each period against the previous one. All tests shown together are "
     "controlled for multiple comparisons.\n\n"
     "\b\nExamples:\n  opennps compare responses.csv --by plan --pairs all\n"
-    "  opennps compare responses.csv --period quarter"))
+    "  opennps compare responses.csv --period quarter\n"
+    "  opennps compare --source pyspark --table answers --by region"))
 @file_options
 @option("--by", multiple=True, metavar="COLUMN", help=N_("Compare the segments of this column."))
 @option("--period", type=click.Choice(PERIODS), help=N_("Compare each period with the previous."))
 @option("--pairs", type=click.Choice(("rest", "all")), default="rest", show_default=True,
         help=N_("Segments: each against the rest, or every pair."))
 @stats_options
-def compare(path: str, by: tuple[str, ...], period: str | None, pairs: str, method: str,
-            confidence: float, min_n: int, adjust: str, fmt: str, output: str,
+def compare(path: str | None, by: tuple[str, ...], period: str | None, pairs: str,
+            method: str, confidence: float, min_n: int, adjust: str, fmt: str, output: str,
             **kw: Any) -> None:
     if not by and not period:
         raise click.UsageError(_("say what to compare: --by COLUMN or --period PERIOD."))
+    counting = _count_options(path, kw)
 
     def action() -> None:
         from opennps._render import comparison_json, comparison_table, render
-        from opennps.analysis import compare_file
+        from opennps.analysis import compare_file, compare_table
 
-        result = compare_file(path, by=by, period=period,
-                              mode="pairs" if pairs == "all" else "rest", method=method,
-                              confidence_level=confidence, min_n=min_n, adjustment=adjust,
-                              **_count_options(path, kw))
+        options = {"by": by, "period": period, "mode": "pairs" if pairs == "all" else "rest",
+                   "method": method, "confidence_level": confidence, "min_n": min_n,
+                   "adjustment": adjust, **counting}
+        result = (compare_table(options.pop("source"), **options) if path is None
+                  else compare_file(path, **options))
         _emit(render(comparison_table(result), comparison_json(result), fmt), output)
 
     _run(action)
@@ -373,10 +452,12 @@ def demo(output: str, rows: int, seed: int) -> None:
 
 
 @main.command(help=N_(
-    "Write an analysis of a file as a self-contained HTML or PDF report: the NPS with its "
+    "Write an analysis of a file or of a table (--source) as a self-contained HTML or PDF "
+    "report: the NPS with its "
     "interval, the groups, the trend and the segments, with charts and their tables.\n\n"
     "Nothing in the report is fetched from the network.\n\n"
-    "\b\nExample:\n  opennps report responses.csv -o report.pdf --by region --period month"))
+    "\b\nExamples:\n  opennps report responses.csv -o report.pdf --by region --period month\n"
+    "  opennps report --source duckdb:///warehouse.db --table answers -o report.html"))
 @file_options
 @option("-o", "--output", required=True, type=click.Path(dir_okay=False),
         help=N_("Report file to write: .html or .pdf."))
@@ -389,7 +470,7 @@ def demo(output: str, rows: int, seed: int) -> None:
         help=N_("Compare the overall NPS with published benchmarks of this industry."))
 @option("--target", type=click.FloatRange(-100, 100),
         help=N_("Draw the organisation's target NPS on the trend."))
-@option("--title", help=N_("Title of the report (default: from the file name)."))
+@option("--title", help=N_("Title of the report (default: from the file or table name)."))
 @option("--method", type=click.Choice(METHODS), default="adjusted-wald", show_default=True,
         help=N_("Confidence interval method."))
 @option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True),
@@ -400,25 +481,18 @@ def demo(output: str, rows: int, seed: int) -> None:
         help=N_("Multiple-comparison control: Holm, Benjamini–Hochberg, or none."))
 @option("--lang", type=click.Choice(_i18n.LANGUAGES), callback=_set_language, is_eager=True,
         expose_value=False, help=N_("Language of the report (default: as the CLI's)."))
-def report(path: str, output: str, by: tuple[str, ...], period: str | None, bands: str | None,
-           industry: str | None, target: float | None, title: str | None, method: str,
-           confidence: float, min_n: int, adjust: str, **kw: Any) -> None:
+def report(path: str | None, output: str, by: tuple[str, ...], period: str | None,
+           bands: str | None, industry: str | None, target: float | None, title: str | None,
+           method: str, confidence: float, min_n: int, adjust: str, **kw: Any) -> None:
+    counting = _count_options(path, kw)
+
     def action() -> None:
-        from opennps.analysis import analyze_file
         from opennps.report import write_report
 
-        result = analyze_file(path, by=by, period=period, method=method,
-                              confidence_level=confidence, min_n=min_n, adjustment=adjust,
-                              bands=bands, industry=industry, **_count_options(path, kw))
+        result = _analyze(path, counting, by=by, period=period, method=method,
+                          confidence_level=confidence, min_n=min_n, adjustment=adjust,
+                          bands=bands, industry=industry)
         written = write_report(result, output, title=title, target=target)
         click.echo(_("Wrote the report to {path}.").format(path=written), err=True)
 
     _run(action)
-
-
-# -- the survey service (Django is set up only when one of these commands runs) ----------------
-
-from opennps.web.commands import COMMANDS  # noqa: E402
-
-for command in COMMANDS:
-    main.add_command(command)

@@ -7,6 +7,8 @@ callers (the CLI, the web service) can catch one class and show its message::
     ├── InvalidArgumentError        a parameter outside its allowed range (also ValueError)
     │   └── InvalidScoreError       a score that is not an integer on the scale
     ├── EmptySampleError            a statistic asked of zero answers
+    ├── SourceError                 a table source that cannot be used: unknown scheme,
+    │                               backend package missing, no connection, no such table
     └── DataError                   a problem in the user's data or file
         ├── FileFormatError         unreadable, empty, or of an unknown format/encoding
         ├── MissingColumnError      a needed column is absent (lists the columns found)
@@ -28,6 +30,7 @@ __all__ = [
     "InvalidValueError",
     "MissingColumnError",
     "OpenNPSError",
+    "SourceError",
 ]
 
 
@@ -45,6 +48,11 @@ class InvalidScoreError(InvalidArgumentError):
 
 class EmptySampleError(OpenNPSError, ValueError):
     """A statistic was requested for zero answers."""
+
+
+class SourceError(OpenNPSError):
+    """A table on a warehouse or cluster cannot be used: unknown URL scheme, the backend's
+    package not installed, a failed connection, or no such table."""
 
 
 class DataError(OpenNPSError):

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import subprocess
+import sys
+
+import pytest
 
 import opennps.core as core
 
@@ -47,3 +52,24 @@ def test_public_functions_have_examples_that_run_as_doctests() -> None:
     assert functions
     for function in functions:
         assert ">>> " in (function.__doc__ or ""), function.__name__
+
+
+def test_each_public_name_is_loaded_from_the_module_that_defines_it() -> None:
+    # The package loads its modules lazily; its table of names must match __all__ and
+    # the type checkers' imports.
+    assert sorted(core._HOME) == PUBLIC
+    for name, module in core._HOME.items():
+        assert getattr(core, name) is getattr(importlib.import_module(
+            f"opennps.core.{module}"), name)
+
+
+def test_names_load_on_first_use_and_unknown_names_are_refused() -> None:
+    code = ("import sys, opennps.core as c; loaded = sorted(m for m in sys.modules "
+            "if m.startswith('opennps.core.')); c.nps; print(loaded, "
+            "'opennps.core._key_drivers' in sys.modules, 'opennps.core._nps' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[] False True"
+    with pytest.raises(AttributeError, match="module 'opennps.core' has no attribute 'npss'"):
+        core.npss  # noqa: B018
+    assert set(core.__all__) <= set(dir(core))

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from opennps.engine import connect
+from opennps.engine import DuckDBTable, connect, connect_duckdb
 
 # Raw score texts as a CSV would hold them, with the score they stand for (None: not one).
 SCORE_TEXTS: dict[str | None, int | None] = {
@@ -145,6 +145,20 @@ def duckdb_answers(answers_parquet: Path) -> ibis.Table:
     return connect(threads=2).read_parquet(answers_parquet)
 
 
+@pytest.fixture(scope="session")
+def duckdb_sql_answers(answers_parquet: Path) -> DuckDBTable:
+    """The same file for the engine's DuckDB SQL path (no Ibis)."""
+    return DuckDBTable(connect_duckdb(threads=2),
+                       f"SELECT * FROM read_parquet('{answers_parquet}')")
+
+
+def duckdb_sql_table(name: str, table: pa.Table) -> DuckDBTable:
+    """An Arrow table as rows of the engine's DuckDB SQL path."""
+    con = connect_duckdb(threads=1)
+    con.register(name, table)
+    return DuckDBTable(con, f'SELECT * FROM "{name}"')
+
+
 def pg_url() -> str:
     url = os.environ.get("OPENNPS_TEST_PG")
     if not url:
@@ -202,23 +216,29 @@ def pg_answers(pg_schema: PgSchema) -> ibis.Table:
     return pg_schema.load("answers", arrow_table(ANSWERS), PG_TYPES)
 
 
-@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
-def answers(request: pytest.FixtureRequest) -> ibis.Table:
-    """The same answers on each backend."""
-    fixture = "duckdb_answers" if request.param == "duckdb" else "pg_answers"
-    table: ibis.Table = request.getfixturevalue(fixture)
+BACKENDS = ["duckdb", "duckdb-sql", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def answers(request: pytest.FixtureRequest) -> ibis.Table | DuckDBTable:
+    """The same answers on each backend (DuckDB through Ibis and through its SQL path)."""
+    fixture = {"duckdb": "duckdb_answers", "duckdb-sql": "duckdb_sql_answers",
+               "postgres": "pg_answers"}[request.param]
+    table: ibis.Table | DuckDBTable = request.getfixturevalue(fixture)
     return table
 
 
 Loader = Any  # Callable[[str, pa.Table, dict[str, str]], ibis.Table]
 
 
-@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def load(request: pytest.FixtureRequest) -> Loader:
     """Load an Arrow table into the backend under test (PostgreSQL column types given)."""
     if request.param == "postgres":
         schema: PgSchema = request.getfixturevalue("pg_schema")
         return schema.load
+    if request.param == "duckdb-sql":
+        return lambda name, table, _types: duckdb_sql_table(name, table)
 
     def load_duckdb(name: str, table: pa.Table, _types: dict[str, str]) -> ibis.Table:
         con = connect(threads=1)

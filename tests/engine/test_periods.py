@@ -9,11 +9,11 @@ import pyarrow as pa
 import pytest
 
 from opennps.core import NPS_SCALE
-from opennps.engine import PERIODS, compute_histograms, connect, format_period
+from opennps.engine import PERIODS, DuckDBTable, compute_histograms, connect, format_period
 from opennps.engine._periods import bucket_key, period_bucket
 from opennps.errors import InvalidArgumentError
 
-from .conftest import PgSchema
+from .conftest import PgSchema, duckdb_sql_table
 
 
 @pytest.mark.parametrize(("day", "period", "key"), [
@@ -72,7 +72,7 @@ def _week_table() -> pa.Table:
     })
 
 
-def _week_keys(table: ibis.Table, column: str) -> dict[str | None, int]:
+def _week_keys(table: ibis.Table | DuckDBTable, column: str) -> dict[str | None, int]:
     result = compute_histograms(table, score="score", scale=NPS_SCALE, period="week",
                                 date=column)
     return {key: h.n for key, h in result.by_period().items()}
@@ -85,9 +85,10 @@ def _expected_week_keys() -> dict[str | None, int]:
     return expected
 
 
+@pytest.mark.parametrize("path", ["ibis", "sql"])
 @pytest.mark.parametrize("column", ["at", "day"])
-def test_duckdb_weeks_around_new_year(column: str) -> None:
-    table = _duckdb(_week_table())
+def test_duckdb_weeks_around_new_year(column: str, path: str) -> None:
+    table = _duckdb(_week_table(), path)
     assert _week_keys(table, column) == _expected_week_keys()
 
 
@@ -99,7 +100,10 @@ def test_postgres_weeks_around_new_year(pg_schema: PgSchema, column: str) -> Non
     assert _week_keys(table, column) == _expected_week_keys()
 
 
-def _duckdb(table: pa.Table) -> ibis.Table:
+def _duckdb(table: pa.Table, path: str = "ibis") -> ibis.Table | DuckDBTable:
+    """``table`` on DuckDB, through Ibis or for the engine's DuckDB SQL path."""
+    if path == "sql":
+        return duckdb_sql_table("data", table)
     con = connect(threads=1)
     con.con.register("data", table)
     return con.table("data")
@@ -122,7 +126,7 @@ def _aware_table() -> pa.Table:
                      "at": pa.array(AWARE, pa.timestamp("us", tz="UTC"))})
 
 
-def _keys(table: ibis.Table, period: str) -> list[str | None]:
+def _keys(table: ibis.Table | DuckDBTable, period: str) -> list[str | None]:
     result = compute_histograms(table, score="score", scale=NPS_SCALE, period=period, date="at")
     keys = []
     for score in (10, 5, 8):
@@ -130,9 +134,10 @@ def _keys(table: ibis.Table, period: str) -> list[str | None]:
     return keys
 
 
+@pytest.mark.parametrize("path", ["ibis", "sql"])
 @pytest.mark.parametrize("period", sorted(AWARE_KEYS))
-def test_duckdb_time_zone_aware_times_fall_into_utc_periods(period: str) -> None:
-    assert _keys(_duckdb(_aware_table()), period) == AWARE_KEYS[period]
+def test_duckdb_time_zone_aware_times_fall_into_utc_periods(period: str, path: str) -> None:
+    assert _keys(_duckdb(_aware_table(), path), period) == AWARE_KEYS[period]
 
 
 @pytest.mark.postgres

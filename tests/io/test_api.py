@@ -34,7 +34,7 @@ def test_open_dataset_takes_the_contract_options() -> None:
     parameters = inspect.signature(open_dataset).parameters
     assert list(parameters) == [
         "source", "format", "layout", "encoding", "delimiter", "score_column", "date_column",
-        "comment_column", "id_column", "scale", "stdin", "sheet"]
+        "comment_column", "id_column", "scale", "stdin", "sheet", "con"]
     assert parameters["scale"].default is NPS_SCALE
     assert all(parameter.kind is inspect.Parameter.KEYWORD_ONLY
                for name, parameter in parameters.items() if name != "source")

@@ -1,29 +1,35 @@
-"""The one GROUP BY query behind every analysis, as a backend-neutral Ibis expression."""
+"""The one GROUP BY query behind every analysis, as a backend-neutral Ibis expression.
+
+Ibis is imported only by callers that hold an Ibis table, so this module imports it
+lazily: the DuckDB path for files (:mod:`opennps.engine._sql`) never loads it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-import ibis.expr.types as ir
+from opennps.engine._filters import NO_FILTERS, Filters
+from opennps.engine._periods import period_bucket
+from opennps.engine._plan import (
+    COUNT,
+    INVALID_DATES,
+    PERIOD,
+    SCORE,
+    DateRange,
+    HistogramPlan,
+    ValueTest,
+    invalid_flag,
+    plan_histogram,
+)
+from opennps.engine._types import ColumnType, ibis_column_type
 
-from opennps._i18n import gettext as _
-from opennps.engine._columns import require_columns
-from opennps.engine._filters import NO_FILTERS, Filters, filter_table
-from opennps.engine._periods import check_period, period_bucket
-from opennps.errors import InvalidArgumentError
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
-__all__ = ["COUNT", "INVALID_DATES", "PERIOD", "SCORE", "histogram_expr", "invalid_flag"]
-
-# Names of the result columns beside the group columns.
-PERIOD = "opennps_period"
-SCORE = "opennps_score"
-COUNT = "opennps_count"
-INVALID_DATES = "opennps_invalid_dates"
-
-
-def invalid_flag(date: str) -> str:
-    """The column that flags unparseable values of ``date`` (``opennps_date_invalid``)."""
-    return f"{date}_invalid"
+__all__ = ["COUNT", "INVALID_DATES", "PERIOD", "SCORE", "histogram_expr", "ibis_types",
+           "invalid_flag", "render_expr"]
 
 
 def histogram_expr(table: ir.Table, *, score: str, by: Sequence[str] = (),
@@ -47,7 +53,8 @@ def histogram_expr(table: ir.Table, *, score: str, by: Sequence[str] = (),
     entering any histogram. An analysis that uses no dates counts them as usual.
 
     The expression uses no raw SQL, so it runs unchanged on DuckDB, PostgreSQL or any
-    other Ibis backend.
+    other Ibis backend. The rules are :func:`~opennps.engine._plan.plan_histogram`'s;
+    this function only renders its plan.
 
     Examples
     --------
@@ -57,45 +64,74 @@ def histogram_expr(table: ir.Table, *, score: str, by: Sequence[str] = (),
     >>> histogram_expr(t, score="score", by=["region"], period="month").columns
     ('region', 'opennps_period', 'opennps_score', 'opennps_count')
     """
-    by = tuple(by)
-    check_period(period)
-    reserved = {PERIOD, SCORE, COUNT, INVALID_DATES}
-    for name in by:
-        if name in reserved:
-            raise InvalidArgumentError(
-                _("cannot group by column {column!r}: OpenNPS uses that name for its own "
-                  "results. Rename the column in the data.").format(column=name)
-            )
-    if len(set(by)) != len(by):
-        raise InvalidArgumentError(
-            _("each column can be grouped by once, got {columns}. Name each column "
-              "once.").format(columns=", ".join(repr(name) for name in by))
-        )
-    needs_date = period is not None or filters.has_date_range
-    require_columns(table, [score, *by, *filters.equals, *([date] if needs_date else [])])
+    plan = plan_histogram(ibis_types(table), score=score, by=by, period=period, date=date,
+                          filters=filters)
+    return render_expr(table, plan)
 
-    flag = invalid_flag(date)
-    invalid = table[flag] if flag in table.columns else None
-    set_aside = invalid is not None and needs_date
-    rows = filter_table(table, filters, date=date, keep=invalid if set_aside else None)
 
-    keys: list[ir.Value] = [rows[name] for name in by]
-    if period is not None:
-        if not (rows[date].type().is_timestamp() or rows[date].type().is_date()):
-            raise InvalidArgumentError(
-                _("column {column!r} holds {type} values, not dates; a period needs a date or "
-                  "timestamp column. Choose the date column to group by.").format(
-                    column=date, type=str(rows[date].type())
-                )
-            )
-        keys.append(period_bucket(rows[date], period).name(PERIOD))
-    keys.append(rows[score].name(SCORE))
+def ibis_types(table: ir.Table) -> dict[str, ColumnType]:
+    """The :class:`~opennps.engine._types.ColumnType` of each column of an Ibis table."""
+    return {name: ibis_column_type(dtype) for name, dtype in table.schema().items()}
+
+
+def render_expr(table: ir.Table, plan: HistogramPlan) -> ir.Table:
+    """The Ibis expression of a checked :class:`~opennps.engine._plan.HistogramPlan`."""
+    predicates = [_value_test(table, test) for test in plan.tests]
+    if plan.date_range is not None:
+        predicates.append(_in_range(table, plan.date_range))
+    rows = table.filter(*predicates) if predicates else table
+
+    keys: list[ir.Value] = [rows[name] for name in plan.by]
+    if plan.period is not None:
+        keys.append(period_bucket(rows[plan.date], plan.period).name(PERIOD))
+    keys.append(rows[plan.score].name(SCORE))
 
     metrics: dict[str, ir.Scalar] = {COUNT: rows.count()}
-    if invalid is not None:
+    if plan.flag is not None:
         # COUNT(*) FILTER (WHERE flag): cheaper per row than SUM(CASE ...) on DuckDB.
-        bad_dates = rows.count(where=rows[flag])
-        if set_aside:  # rows with a bad date are scanned to be counted, not to be histogrammed
+        bad_dates = rows.count(where=rows[plan.flag])
+        if plan.set_aside:  # rows with a bad date are scanned to be counted, not histogrammed
             metrics[COUNT] = rows.count() - bad_dates
         metrics[INVALID_DATES] = bad_dates
     return rows.group_by(keys).aggregate(**metrics)
+
+
+def _value_test(table: ir.Table, test: ValueTest) -> ir.BooleanValue:
+    import ibis
+
+    column = table[test.column]
+    dtype = column.type()
+    present = [ibis.literal(value, type=dtype) for value in test.values]
+    result: ir.BooleanValue | None = None
+    if len(present) == 1:
+        result = column == present[0]
+    elif present:
+        result = column.isin(present)
+    if test.or_null:
+        result = column.isnull() if result is None else result | column.isnull()
+    assert result is not None  # Filters refuses empty value lists
+    return result
+
+
+def _in_range(table: ir.Table, spec: DateRange) -> ir.BooleanValue:
+    column = table[spec.column]
+    tests: list[ir.BooleanValue] = []
+    if spec.since is not None:
+        tests.append(column >= _bound(column, spec.since, spec))
+    if spec.until is not None:
+        until = _bound(column, spec.until, spec)
+        tests.append(column <= until if spec.until_included else column < until)
+    result = tests[0]
+    for test in tests[1:]:
+        result = result & test
+    return result if spec.keep is None else result | table[spec.keep]
+
+
+def _bound(column: ir.Column, value: object, spec: DateRange) -> object:
+    if spec.on_dates:
+        return value  # a date, compared with a date column as it is
+    import ibis
+
+    assert isinstance(value, datetime)
+    return ibis.literal(value.replace(tzinfo=UTC) if spec.aware else value,
+                        type=column.type())

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-
-import ibis.expr.types as ir
+from typing import TYPE_CHECKING
 
 from opennps._i18n import gettext as _
 from opennps.errors import InvalidArgumentError
 
-__all__ = ["PERIODS", "bucket_key", "check_period", "format_period", "period_bucket"]
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+__all__ = ["PERIODS", "bucket_key", "check_period", "format_period", "period_bucket",
+           "period_bucket_sql"]
 
 PERIODS: tuple[str, ...] = ("day", "week", "month", "quarter", "year")
 
@@ -44,6 +47,28 @@ def period_bucket(column: ir.TimestampValue | ir.DateValue, period: str) -> ir.V
         return year * 100 + column.month()
     if period == "quarter":
         return year * 10 + column.quarter()
+    return year
+
+
+def period_bucket_sql(column: str, period: str) -> str:
+    """:func:`period_bucket` in DuckDB SQL, for ``column`` (a quoted identifier).
+
+    Day and week buckets are cast to dates: the same key as the truncated timestamp, and
+    a date needs no time zone library to come back to Python.
+
+    Examples
+    --------
+    >>> period_bucket_sql('"at"', "month")
+    '(EXTRACT(year FROM "at") * 100 + EXTRACT(month FROM "at"))'
+    """
+    check_period(period)
+    if period in ("day", "week"):
+        return f"CAST(date_trunc('{period}', {column}) AS DATE)"
+    year = f"EXTRACT(year FROM {column})"
+    if period == "month":
+        return f"({year} * 100 + EXTRACT(month FROM {column}))"
+    if period == "quarter":
+        return f"({year} * 10 + EXTRACT(quarter FROM {column}))"
     return year
 
 

@@ -5,18 +5,23 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import duckdb
-import ibis
-import ibis.expr.operations as ops
-import ibis.expr.types as ir
-import pyarrow as pa
 
 from opennps._i18n import gettext as _
 from opennps.errors import DataError
 
-__all__ = ["POLL_SECONDS", "Watchable", "run_query", "run_watched"]
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    import pyarrow as pa
+
+__all__ = ["POLL_SECONDS", "Columns", "Watchable", "run_query", "run_sql", "run_watched"]
+
+Columns = dict[str, list[object]]
+"""A query result as ``{column: values}``."""
+
+_T = TypeVar("_T")
 
 POLL_SECONDS = 0.1
 """How often the calling thread asks DuckDB how far a running query has got."""
@@ -44,16 +49,18 @@ def run_query(expr: ir.Table, progress: Progress | None = None) -> pa.Table:
     become DataError. Other backends run the query in the calling thread and call
     ``progress(1.0)`` at the end.
     """
+    import ibis
+    import ibis.expr.operations as ops
+
     backend = ibis.get_backend(expr)
     if backend.name != "duckdb":
-        result = backend.to_pyarrow(expr)
+        result = _spark_arrow(backend, expr) if backend.name == "pyspark" else None
+        if result is None:
+            result = backend.to_pyarrow(expr)
         if progress is not None:
             progress(1.0)
         return result
     raw: duckdb.DuckDBPyConnection = backend.con
-    wanted = {"preserve_insertion_order": "false"}
-    if progress is not None:
-        wanted |= {"enable_progress_bar": "true", "enable_progress_bar_print": "false"}
     if expr.op().find(ops.InMemoryTable):
         # Ibis registers in-memory tables with DuckDB as it executes them.
         def query() -> pa.Table:
@@ -66,6 +73,48 @@ def run_query(expr: ir.Table, progress: Progress | None = None) -> pa.Table:
 
         def query() -> pa.Table:
             return raw.sql(sql).to_arrow_table()
+    return _on_duckdb(raw, query, progress)
+
+
+def _spark_arrow(backend: Any, expr: ir.Table) -> pa.Table | None:
+    """The result of ``expr`` on Spark 4 as Arrow, straight from Spark's ``toArrow``.
+
+    Ibis's ``to_pyarrow`` goes through pandas (``toPandas``), which on pandas 3 warns of a
+    deprecated argument; ``toArrow`` reads the result in the session's time zone (UTC)
+    without pandas. ``None`` on Spark 3.5, which has no ``toArrow``.
+    """
+    frame = backend.raw_sql(backend.compile(expr))
+    to_arrow = getattr(frame, "toArrow", None)
+    return None if to_arrow is None else to_arrow()
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, sql: str, progress: Progress | None = None, *,
+            arrow: bool = False) -> Columns:
+    """Run DuckDB ``sql`` on ``con``; return its columns as Python lists.
+
+    As :func:`run_query` on DuckDB: without preserving insertion order, with ``progress``
+    in a worker thread, DuckDB errors as DataError. Rows come back through ``fetchall``;
+    with ``arrow``, through Arrow instead (needed for time-zone-aware timestamps, which
+    DuckDB otherwise converts with pytz).
+    """
+    def query() -> Columns:
+        relation = con.sql(sql)
+        names = list(relation.columns)
+        if arrow:
+            table = relation.to_arrow_table()
+            return {name: table.column(name).to_pylist() for name in names}
+        rows = relation.fetchall()
+        columns = list(zip(*rows, strict=True)) if rows else [() for _name in names]
+        return {name: list(values) for name, values in zip(names, columns, strict=True)}
+
+    return _on_duckdb(con, query, progress)
+
+
+def _on_duckdb(raw: duckdb.DuckDBPyConnection, query: Callable[[], _T],
+               progress: Progress | None) -> _T:
+    wanted = {"preserve_insertion_order": "false"}
+    if progress is not None:
+        wanted |= {"enable_progress_bar": "true", "enable_progress_bar_print": "false"}
     try:
         with _settings(raw, wanted):
             return query() if progress is None else run_watched(query, raw, progress)
@@ -80,13 +129,18 @@ def run_query(expr: ir.Table, progress: Progress | None = None) -> pa.Table:
 
 @contextmanager
 def _settings(raw: duckdb.DuckDBPyConnection, values: dict[str, str]) -> Iterator[None]:
-    """Apply DuckDB settings for the duration of a block, then restore the old values."""
-    previous: dict[str, str] = {}
-    for name in values:
-        row = raw.execute(f"SELECT current_setting('{name}')").fetchone()
-        previous[name] = str(row[0]).lower() if row is not None else ""
-    for name, value in values.items():
-        raw.execute(f"SET {name} = {value}")
+    """Apply DuckDB settings for the duration of a block, then restore the old values.
+
+    One query reads them all; only those that differ are set.
+    """
+    names = list(values)
+    row = raw.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in names)
+                      ).fetchone()
+    current = [str(value).lower() for value in row] if row is not None else [""] * len(names)
+    previous = {name: old for name, old in zip(names, current, strict=True)
+                if old != values[name]}
+    for name in previous:
+        raw.execute(f"SET {name} = {values[name]}")
     try:
         yield
     finally:
@@ -95,8 +149,8 @@ def _settings(raw: duckdb.DuckDBPyConnection, values: dict[str, str]) -> Iterato
                 raw.execute(f"SET {name} = {value}")
 
 
-def run_watched(query: Callable[[], pa.Table], raw: Watchable, progress: Progress, *,
-                poll_seconds: float = POLL_SECONDS) -> pa.Table:
+def run_watched(query: Callable[[], _T], raw: Watchable, progress: Progress, *,
+                poll_seconds: float = POLL_SECONDS) -> _T:
     """Run ``query`` in a worker thread, reporting ``raw.query_progress()`` meanwhile.
 
     ``query_progress()`` gives a percentage, or -1 while unknown. ``progress`` receives
@@ -134,6 +188,4 @@ def run_watched(query: Callable[[], pa.Table], raw: Watchable, progress: Progres
         assert isinstance(error, BaseException)
         raise error
     progress(1.0)
-    result = outcome["result"]
-    assert isinstance(result, pa.Table)
-    return result
+    return outcome["result"]  # type: ignore[return-value]

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-
-import ibis.expr.datatypes as dt
+from typing import TYPE_CHECKING
 
 from opennps._i18n import gettext as _
+from opennps.engine._types import ColumnType, ibis_column_type
 from opennps.errors import InvalidArgumentError
+
+if TYPE_CHECKING:
+    import ibis.expr.datatypes as dt
 
 __all__ = ["as_column_type", "naive_utc"]
 
@@ -25,8 +28,10 @@ def naive_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
-def as_column_type(value: object, dtype: dt.DataType, column: str) -> object:
+def as_column_type(value: object, dtype: ColumnType | dt.DataType, column: str) -> object:
     """Convert ``value`` to the Python type matching ``dtype``, the type of ``column``.
+
+    ``dtype`` is a :class:`~opennps.engine._types.ColumnType` or an Ibis data type.
 
     Text is parsed (``"3"`` for an integer column, ``"true"``/``"no"`` for a boolean one,
     ISO dates and times for temporal ones); values already of the right type pass through;
@@ -49,27 +54,28 @@ integer, as the column holds integers. Fix the value in the filter.
     """
     if value is None:
         return None
-    if dtype.is_string():
+    kind = dtype if isinstance(dtype, ColumnType) else ibis_column_type(dtype)
+    if kind.kind == "string":
         return value if isinstance(value, str) else str(value)
     converted: object = None
-    if dtype.is_integer():
+    if kind.kind == "integer":
         converted = _integer(value)
         message = _("filter on column {column!r}: got {value!r}; expected an integer, as the "
                     "column holds integers. Fix the value in the filter.")
-    elif dtype.is_floating() or dtype.is_decimal():
-        converted = _number(value, decimal=dtype.is_decimal())
+    elif kind.kind in ("floating", "decimal"):
+        converted = _number(value, decimal=kind.kind == "decimal")
         message = _("filter on column {column!r}: got {value!r}; expected a number, as the "
                     "column holds numbers. Fix the value in the filter.")
-    elif dtype.is_boolean():
+    elif kind.kind == "boolean":
         converted = _boolean(value)
         message = _("filter on column {column!r}: got {value!r}; expected true or false, as "
                     "the column holds yes/no values. Fix the value in the filter.")
-    elif dtype.is_date():
+    elif kind.kind == "date":
         converted = _date(value)
         message = _("filter on column {column!r}: got {value!r}; expected a date such as "
                     "2025-01-31, as the column holds dates. Fix the value in the filter.")
-    elif isinstance(dtype, dt.Timestamp):
-        converted = _timestamp(value, aware=dtype.timezone is not None)
+    elif kind.kind == "timestamp":
+        converted = _timestamp(value, aware=kind.aware)
         message = _("filter on column {column!r}: got {value!r}; expected a date and time "
                     "such as 2025-01-31 10:00:00, as the column holds timestamps. Fix the "
                     "value in the filter.")

@@ -11,8 +11,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from opennps._i18n import gettext as _
 from opennps._i18n import ngettext
@@ -24,6 +22,7 @@ from opennps.io._dates import DateFormat
 if TYPE_CHECKING:
     import ibis
     import ibis.expr.types as ir
+    import pyarrow as pa
 
 __all__ = ["DATE_COLUMN", "INVALID_DATE_COLUMN", "Dataset", "quote_identifier", "quote_literal",
            "scan_error"]
@@ -235,6 +234,9 @@ class Dataset:
 def _scan(reader: pa.RecordBatchReader, bad: list[str | None] | None, limit: int
           ) -> tuple[int, list[tuple[int, str | None]]]:
     """Count the bad rows of a stream of batches and keep the first ``limit``."""
+    import pyarrow as pa  # the error path only
+    import pyarrow.compute as pc
+
     values = pa.array([value for value in bad or () if value is not None], pa.string())
     with_null = bad is not None and None in bad
     count = 0

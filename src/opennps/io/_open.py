@@ -37,7 +37,6 @@ from opennps.io._sniff import (
     parse_records,
     text_format,
 )
-from opennps.io._xlsx import xlsx_to_parquet
 
 __all__ = ["open_dataset"]
 
@@ -62,7 +61,8 @@ def open_dataset(source: str | os.PathLike[str], *, format: str | None = None,
                  delimiter: str | None = None, score_column: str | None = None,
                  date_column: str | None = None, comment_column: str | None = None,
                  id_column: str | None = None, scale: Scale = NPS_SCALE,
-                 stdin: BinaryIO | None = None, sheet: str | None = None) -> Dataset:
+                 stdin: BinaryIO | None = None, sheet: str | None = None,
+                 con: duckdb.DuckDBPyConnection | None = None) -> Dataset:
     """Open a file of responses (CSV, TSV, XLSX, Parquet, JSON, JSON Lines) for analysis.
 
     Parameters
@@ -86,6 +86,9 @@ def open_dataset(source: str | os.PathLike[str], *, format: str | None = None,
     sheet : str, optional
         The sheet of an XLSX workbook, by name or number from 1; default: the first
         sheet whose header has a score column and a row under it, else the first sheet.
+    con : duckdb.DuckDBPyConnection, optional
+        The connection to inspect the file on (the caller's, left open; saves opening
+        one). Default: a private connection, closed before returning.
 
     Returns
     -------
@@ -118,7 +121,8 @@ def open_dataset(source: str | os.PathLike[str], *, format: str | None = None,
     layout = check_layout(layout)
     delimiter = check_delimiter(delimiter)
     workdir = Path(tempfile.mkdtemp(prefix="opennps-"))
-    con = duckdb.connect()
+    own = con is None
+    con = duckdb.connect() if con is None else con
     try:
         name, path = _materialize(source, stdin, workdir)
         size = path.stat().st_size
@@ -133,6 +137,8 @@ def open_dataset(source: str | os.PathLike[str], *, format: str | None = None,
         if kind == "parquet":
             read = _parquet(con, path, name, layout)
         elif kind == "xlsx":
+            from opennps.io._xlsx import xlsx_to_parquet  # openpyxl only for workbooks
+
             out = workdir / "sheet.parquet"
             header, title, sheets = xlsx_to_parquet(path, out, name=name, layout=layout,
                                                     sheet=sheet, scale=scale)
@@ -154,7 +160,8 @@ def open_dataset(source: str | os.PathLike[str], *, format: str | None = None,
         shutil.rmtree(workdir, ignore_errors=True)
         raise
     finally:
-        con.close()
+        if own:
+            con.close()
 
 
 def _materialize(source: str | os.PathLike[str], stdin: BinaryIO | None, workdir: Path

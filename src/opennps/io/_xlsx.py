@@ -15,9 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from opennps._i18n import gettext as _
 from opennps.core import Scale
 from opennps.errors import FileFormatError, InvalidArgumentError
@@ -152,6 +149,9 @@ def _write(rows: Iterator[tuple[Any, ...]], out: Path, *, name: str, layout: str
     width = max((index + 1 for row in texts[:header.header_rows]
                  for index, cell in enumerate(row) if cell.strip()), default=0)
     header = read_header([row[:width] for row in texts], layout)
+    import pyarrow as pa  # only for workbooks: the other formats never load it
+    import pyarrow.parquet as pq
+
     schema = pa.schema([(column, pa.string()) for column in header.columns])
     written = 0
     with pq.ParquetWriter(out, schema) as writer:
