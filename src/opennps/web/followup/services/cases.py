@@ -58,6 +58,12 @@ def settings_of(organisation_id: int) -> CaseSettings:
     return record
 
 
+def save_settings(record: CaseSettings) -> CaseSettings:
+    """Store the organisation's case settings (they apply to cases opened from now on)."""
+    record.save()
+    return record
+
+
 def members(organisation_id: int) -> QuerySet[Any]:
     """The organisation's users, by e-mail (the owners a case can have)."""
     return get_user_model().objects.filter(
@@ -221,6 +227,8 @@ def render_reply(reply: CaseReply) -> str:
             "name": (response.person.name if response.person is not None else "")
             or response.respondent_name,
             "author": (author.get_full_name() or author.email) if author else "",
+            "high": case.survey.scale.high,
+            "quoted": "\n".join("> " + line for line in response.comment.splitlines()),
         })
 
 

@@ -137,6 +137,16 @@ def plan_figures(plan: ActionPlan, now: datetime | None = None) -> list[PlanRow]
     return rows
 
 
+def save_plan(plan: ActionPlan) -> ActionPlan:
+    """Store an action plan."""
+    plan.save()
+    return plan
+
+
+def delete_plan(plan: ActionPlan) -> None:
+    plan.delete()
+
+
 class InvalidMessageError(OpenNPSError):
     """A "you said, we did" text with a placeholder that is not replaced."""
 

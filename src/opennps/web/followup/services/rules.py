@@ -29,7 +29,7 @@ from opennps.web.surveys.models import Response, Survey
 from opennps.web.themes.models import ResponseText, ResponseTheme
 from opennps.web.themes.services import taxonomy_of
 
-from ..models import Alert, AlertRule
+from ..models import Alert, AlertRule, Webhook
 from .conditions import Conditions, Facts, check, facts_of
 
 _lock = threading.Lock()
@@ -108,6 +108,20 @@ def save_rule(rule: AlertRule, webhooks: Iterable[Any]) -> AlertRule:
 
 def delete_rule(rule: AlertRule) -> None:
     rule.delete()
+
+
+def save_webhook(webhook: Webhook) -> Webhook:
+    """Store a webhook whose URL passed the address check (:func:`..outbound.resolve`)."""
+    from .. import outbound
+
+    outbound.resolve(webhook.url)
+    webhook.save()
+    return webhook
+
+
+def delete_webhook(webhook: Webhook) -> None:
+    """Delete a webhook with its delivery log; rules that used it keep their other actions."""
+    webhook.delete()
 
 
 def rules_for(survey: Survey) -> list[AlertRule]:
