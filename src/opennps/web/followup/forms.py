@@ -145,6 +145,10 @@ class RuleForm(forms.ModelForm):
 
 
 class WebhookForm(forms.ModelForm):
+    url = forms.URLField(label=gettext_lazy("URL"), max_length=500, assume_scheme="https",
+                         help_text=gettext_lazy("The address that receives the alerts, "
+                                                "e.g. a Slack or Teams webhook URL."))
+
     class Meta:
         model = Webhook
         fields = ["name", "url", "format", "is_active"]

@@ -20,8 +20,9 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import urllib3
@@ -99,8 +100,12 @@ def _allowed(address: IPAddress) -> bool:
                for entry in options["WEBHOOK_ALLOWLIST"] or ())
 
 
-def resolve(url: str) -> Target:
-    """Check ``url`` and resolve its host; raise UnsafeURLError with the reason."""
+Lookup = Callable[..., list[Any]]
+
+
+def resolve(url: str, *, lookup: Lookup = socket.getaddrinfo) -> Target:
+    """Check ``url`` and resolve its host with ``lookup`` (``socket.getaddrinfo``; tests
+    pass what a hostile DNS server would answer); raise UnsafeURLError with the reason."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UnsafeURLError(_("The URL must start with https:// (or http://) and name a "
@@ -114,7 +119,7 @@ def resolve(url: str) -> Target:
         raise UnsafeURLError(_("The URL's port is not a number from 1 to 65535.")) from error
     host = parts.hostname
     try:
-        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        found = lookup(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
         raise UnsafeURLError(_("The host %(host)s could not be resolved (%(error)s).")
                              % {"host": host, "error": error}) from error
@@ -134,7 +139,7 @@ def resolve(url: str) -> Target:
 
 
 def post(url: str, body: bytes, headers: Mapping[str, str], *,
-         timeout: float | None = None) -> Outcome:
+         timeout: float | None = None, lookup: Lookup = socket.getaddrinfo) -> Outcome:
     """POST ``body`` to ``url`` over a connection to the checked address; never raises
     for network faults (they are the Outcome's ``error``)."""
     seconds = float(timeout if timeout is not None
@@ -145,7 +150,7 @@ def post(url: str, body: bytes, headers: Mapping[str, str], *,
         return Outcome(status, excerpt, error, int(1000 * (time.monotonic() - started)))
 
     try:
-        target = resolve(url)
+        target = resolve(url, lookup=lookup)
     except UnsafeURLError as error:
         return outcome(None, "", str(error))
     options: dict[str, object] = {
@@ -166,6 +171,8 @@ def post(url: str, body: bytes, headers: Mapping[str, str], *,
             excerpt = answer.read(EXCERPT_BYTES, decode_content=False).decode("utf-8",
                                                                               "replace")
             answer.release_conn()
+    except urllib3.exceptions.NewConnectionError as error:  # a ConnectTimeoutError subclass
+        return outcome(None, "", _("Connection failed: %(error)s.") % {"error": _reason(error)})
     except urllib3.exceptions.TimeoutError:
         return outcome(None, "", _("No answer within %(seconds)s seconds (timeout).")
                        % {"seconds": f"{seconds:g}"})
