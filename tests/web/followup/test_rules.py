@@ -146,7 +146,7 @@ class EvaluationTests(TestCase):
         make_rule(self.organisation, email_to=["a@example.com"])
         survey_request = make_request(self.survey, person=self.person)
         with override_settings(OPENNPS={**LOOPBACK, "ALERT_COMMENT_WAIT_SECONDS": 120}):
-                answers.record_score(survey_request, 2, language="en")
+            answers.record_score(survey_request, 2, language="en")
             waiting = DBTaskResult.objects.get(task_path__endswith="evaluate_answers")
             self.assertGreater(waiting.run_after, timezone.now() + timedelta(seconds=100))
             drain()
