@@ -101,10 +101,11 @@ def queue_deliveries(alert: Alert, *, themes: Any = None) -> list[Delivery]:
         if not webhook.is_active:
             continue
         with translation.override(rule.email_language):
-            content = describe(alert.response, rule=rule, themes=themes)
+            body = payloads.body(webhook.format,
+                                 describe(alert.response, rule=rule, themes=themes))
         made.append(Delivery.objects.create(
             organisation_id=alert.organisation_id, alert=alert, webhook=webhook,
-            channel=DeliveryChannel.WEBHOOK, payload=payloads.body(webhook.format, content)))
+            channel=DeliveryChannel.WEBHOOK, payload=body))
     for delivery in made:
         tasks.deliver.enqueue(delivery.pk)
     return made
@@ -117,9 +118,10 @@ def send_test(webhook: Webhook, response: Response | None, language: str) -> Del
 
     with translation.override(language):
         content = describe(response) if response is not None else _sample(webhook)
+        body = payloads.body(webhook.format, content)
     delivery = Delivery.objects.create(
         organisation_id=webhook.organisation_id, webhook=webhook,
-        channel=DeliveryChannel.WEBHOOK, payload=payloads.body(webhook.format, content))
+        channel=DeliveryChannel.WEBHOOK, payload=body)
     tasks.deliver.enqueue(delivery.pk)
     return delivery
 

@@ -175,7 +175,9 @@ def evaluate(response_ids: Iterable[int], *, dry_run: bool = False) -> list[Aler
                     continue
                 created.append(alert)
                 with transaction.atomic():
-                    alerts.queue_deliveries(alert)
+                    alerts.queue_deliveries(
+                        alert, themes=sorted(themes[response.pk]) if response.pk in themes
+                        else None)
                     if rule.opens_case:
                         cases.open_case(response, rule=rule)
     return created
