@@ -107,6 +107,8 @@ def opennps(content: dict[str, Any]) -> dict[str, Any]:
 
 def body(format: str, content: dict[str, Any]) -> str:
     """The JSON text to send for a webhook of ``format``."""
-    writer = {WebhookFormat.SLACK: slack, WebhookFormat.TEAMS: teams}.get(format, opennps)
+    writers: dict[str, Any] = {str(WebhookFormat.SLACK): slack,
+                               str(WebhookFormat.TEAMS): teams}
+    writer = writers.get(str(format), opennps)
     return json.dumps(writer(content), ensure_ascii=False, separators=(",", ":"),
                       default=str)

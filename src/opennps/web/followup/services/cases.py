@@ -251,13 +251,13 @@ def send_reply(reply_id: int, *, dry_run: bool = False) -> str:
     except Exception as error:  # SMTP refusals and connection faults
         CaseReply.objects.filter(pk=reply.pk).update(
             status=ReplyStatus.FAILED, error=str(error)[:500] or type(error).__name__)
-        return ReplyStatus.FAILED
+        return str(ReplyStatus.FAILED)
     now = timezone.now()
     CaseReply.objects.filter(pk=reply.pk).update(status=ReplyStatus.SENT, sent_at=now,
                                                  error="")
     Case.objects.filter(pk=reply.case_id).update(
         first_contact_at=Coalesce(F("first_contact_at"), now))
-    return ReplyStatus.SENT
+    return str(ReplyStatus.SENT)
 
 
 def is_overdue(case: Case, now: datetime | None = None) -> bool:
