@@ -12,6 +12,7 @@ class FollowupConfig(AppConfig):
 
         from opennps.web.surveys.events import responses_changed
 
+        from . import checks  # noqa: F401 - registers the system checks
         from .models import AlertRule
         from .services.rules import forget_active_rules, on_responses_changed
 
