@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.test import TestCase, override_settings
+from django.urls import reverse
 
 from opennps.web.followup import outbound
 from opennps.web.followup.models import Alert, Delivery, DeliveryStatus, Webhook
@@ -21,7 +22,7 @@ from opennps.web.jobs.worker import drain
 from opennps.web.surveys.models import Response
 from opennps.web.surveys.services import answers
 
-from ..factories import make_organisation, make_person, make_request, make_survey
+from ..factories import make_organisation, make_person, make_request, make_survey, make_user
 from .helpers import LOOPBACK, make_rule
 from .servers import closed_port, webhook_receiver
 
@@ -252,3 +253,25 @@ class AddressCheckTests(TestCase):
                                 organisation=make_organisation()))
         self.assertFalse(form.is_valid())
         self.assertIn("resolves to 127.0.0.1", form.errors["url"][0])
+
+
+@override_settings(OPENNPS=LOOPBACK)
+class WebhookPageTests(TestCase):
+    def test_the_delivery_log_shows_codes_and_errors_and_the_list_shows_the_rule(self) -> None:
+        organisation = make_organisation()
+        admin = make_user(organisation, role="admin")
+        with webhook_receiver((500, 0)) as receiver:
+            webhook = Webhook.objects.create(organisation=organisation, name="CRM",
+                                             url=receiver.url)
+            make_rule(organisation, name="Angry customers", webhooks=[webhook])
+            answers.record_score(make_request(make_survey(organisation)), 1, language="en")
+            drain()
+        self.client.force_login(admin)
+        page = self.client.get(reverse("followup:webhook", args=[webhook.pk]))
+        self.assertContains(page, "HTTP 500 from the endpoint. Gave up after 3 attempts.")
+        self.assertContains(page, 'class="delivery-failed"')
+        self.assertContains(page, webhook.secret)
+        rules_page = self.client.get(reverse("followup:rules"))
+        self.assertContains(rules_page, "Angry customers")
+        self.assertContains(rules_page, "CRM")
+        self.assertEqual(self.client.get(reverse("followup:rule_create")).status_code, 200)
