@@ -50,8 +50,11 @@ def fresh_database(admin_url: str, name: str) -> str:
     return parts._replace(path=f"/{name}").geturl()
 
 
-def prepare(database_url: str, data_dir: Path, answers: int) -> tuple[list[str], int]:
-    """Migrate, then create a survey and one request per answer; return tokens, survey id."""
+def prepare(database_url: str, data_dir: Path, answers: int, *, alert_rule: bool = False
+            ) -> tuple[list[str], int]:
+    """Migrate, then create a survey and one request per answer; return tokens, survey id.
+    With ``alert_rule`` the organisation has an active alert rule, so every answer also
+    enqueues the rules' check (the follow-up app's receiver)."""
     os.environ.update(DATABASE_URL=database_url, OPENNPS_DATA_DIR=str(data_dir),
                       DJANGO_SETTINGS_MODULE="opennps.web.settings.prod")
     from opennps.web._setup import configure
@@ -62,6 +65,11 @@ def prepare(database_url: str, data_dir: Path, answers: int) -> tuple[list[str],
 
     organisation = Organisation.objects.create(name="Benchmark")
     survey = Survey.objects.create(organisation=organisation, name="Load", brand="Acme")
+    if alert_rule:
+        from opennps.web.followup.models import AlertRule
+
+        AlertRule.objects.create(organisation=organisation, name="Detractors",
+                                 groups=["detractor"], email_to=["cx@example.com"])
     created = SurveyRequest.objects.bulk_create(
         [SurveyRequest(survey=survey, channel="email") for _ in range(answers)],
         batch_size=5000)
@@ -218,11 +226,15 @@ def main() -> None:
                              "--threads threads) for comparison")
     parser.add_argument("--max-answers", type=int, default=120_000,
                         help="survey requests to create (upper bound on answers sent)")
+    parser.add_argument("--alert-rule", action="store_true",
+                        help="give the organisation an active alert rule: each answer then "
+                             "also enqueues the alert check (compare with a run without)")
     options = parser.parse_args()
 
     url = fresh_database(options.database_url, "opennps_bench_submit")
     data_dir = Path(tempfile.mkdtemp(prefix="opennps-bench-"))
-    tokens, survey_id = prepare(url, data_dir, options.max_answers)
+    tokens, survey_id = prepare(url, data_dir, options.max_answers,
+                                alert_rule=options.alert_rule)
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url}
     if options.server == "gunicorn":
@@ -261,7 +273,8 @@ def main() -> None:
     base_rate = base_ok / 10
     workers = options.workers if options.server == "gunicorn" else 1
     print(f"server: {options.server}, workers={workers} threads={options.threads}, "
-          f"PostgreSQL; {options.connections} keep-alive clients; {os.cpu_count()} CPU cores")
+          f"PostgreSQL; {options.connections} keep-alive clients; {os.cpu_count()} CPU cores"
+          f"{'; an active alert rule' if options.alert_rule else ''}")
     print(f"baseline static file: {base_rate:,.0f} req/s, p99 "
           f"{percentile(base_lat, 0.99) * 1000:.1f} ms")
     print(f"answers: {rate:,.0f}/s over {options.duration:.0f} s "

@@ -132,12 +132,14 @@ class PersonalLinkTests(TestCase):
     def test_promoters_see_the_review_link_and_detractors_do_not(self) -> None:
         self.survey.review_url = "https://reviews.example.com/acme"
         self.survey.save()
+        review = reverse("followup:review", args=[self.survey_request.token])
         self.client.post(self.url(), {"score": "10"})
-        self.assertContains(self.client.get(self.url("surveys:thanks")),
-                            "https://reviews.example.com/acme")
+        # The link goes through OpenNPS, which counts the click (the follow-up app).
+        self.assertContains(self.client.get(self.url("surveys:thanks")), f'href="{review}"')
+        self.assertRedirects(self.client.get(review), "https://reviews.example.com/acme",
+                             fetch_redirect_response=False)
         self.client.post(self.url(), {"score": "4"})
-        self.assertNotContains(self.client.get(self.url("surveys:thanks")),
-                               "https://reviews.example.com/acme")
+        self.assertNotContains(self.client.get(self.url("surveys:thanks")), review)
 
     def test_person_properties_are_snapshotted_with_the_response(self) -> None:
         from .factories import make_person

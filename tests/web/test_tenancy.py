@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.test import TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from opennps.web.followup.models import ActionPlan, AlertRule, Webhook
+from opennps.web.followup.services.cases import open_case
 from opennps.web.surveys.models import Response
 
 from .factories import (
@@ -18,11 +20,14 @@ from .factories import (
 
 # URL names that are not scoped to an organisation on purpose.
 PUBLIC = {"surveys:respond", "surveys:follow_up", "surveys:thanks", "surveys:open",
-          "surveys:kiosk"}
+          "surveys:kiosk", "followup:review"}
 UNSCOPED = {"home", "accounts:login", "accounts:logout", "accounts:password_reset",
             "accounts:password_reset_done", "accounts:password_reset_confirm",
             "accounts:password_reset_complete", "set_language", "surveys:list",
-            "surveys:create", "accounts:team", "accounts:add_member"}
+            "surveys:create", "accounts:team", "accounts:add_member",
+            # The follow-up lists and forms of the member's own organisation.
+            "followup:cases", "followup:settings", "followup:rules", "followup:rule_create",
+            "followup:webhook_create", "followup:plans", "followup:plan_create"}
 
 
 def named_patterns() -> dict[str, URLPattern]:
@@ -50,12 +55,21 @@ class TenantIsolationTests(TestCase):
         cls.question = make_question(cls.survey)
         cls.response = make_response(make_request(cls.survey), score=3)
         Response.objects.filter(pk=cls.response.pk).update(comment="their secret comment")
+        cls.case = open_case(cls.response)
+        cls.rule = AlertRule.objects.create(organisation=cls.theirs, name="SecretBrand rule",
+                                            email_to=["x@example.com"])
+        cls.webhook = Webhook.objects.create(organisation=cls.theirs, name="SecretBrand hook",
+                                             url="https://hooks.example.com/x")
+        cls.plan = ActionPlan.objects.create(organisation=cls.theirs, survey=cls.survey,
+                                             title="SecretBrand plan", start_date="2026-01-01")
         cls.ours = make_organisation(name="Ours")
         cls.intruder = make_user(cls.ours)
         make_survey(cls.ours, name="Our survey")
 
     def arguments(self, name: str) -> dict[str, object]:
-        values = {"pk": self.survey.pk, "question_pk": self.question.pk, "language": "pl"}
+        values = {"pk": self.survey.pk, "question_pk": self.question.pk, "language": "pl",
+                  "case": self.case.pk, "rule": self.rule.pk, "webhook": self.webhook.pk,
+                  "plan": self.plan.pk}
         pattern = named_patterns()[name]
         return {key: values[key] for key in pattern.pattern.converters}
 
@@ -73,6 +87,11 @@ class TenantIsolationTests(TestCase):
                     self.assertNotIn(b"SecretBrand", page.content)
         self.survey.refresh_from_db()
         self.assertEqual(self.survey.status, "active")
+        self.case.refresh_from_db()
+        self.assertEqual((self.case.status, self.case.version), ("new", 1))
+        self.assertTrue(AlertRule.objects.filter(pk=self.rule.pk).exists())
+        self.assertTrue(Webhook.objects.filter(pk=self.webhook.pk).exists())
+        self.assertTrue(ActionPlan.objects.filter(pk=self.plan.pk).exists())
         self.assertTrue(self.survey.questions.exists())
 
     def test_every_url_is_classified(self) -> None:
@@ -87,3 +106,26 @@ class TenantIsolationTests(TestCase):
         team = self.client.get(reverse("accounts:team"))
         self.assertContains(team, self.intruder.email)
         self.assertEqual(team.content.count(b"@example.com</td>"), 1)
+
+
+class FollowUpListsTests(TestCase):
+    """The follow-up lists of one organisation never show another's cases and plans."""
+
+    def test_cases_rules_and_plans_lists_show_only_the_members_organisation(self) -> None:
+        theirs = make_organisation(name="Theirs")
+        survey = make_survey(theirs, brand="SecretBrand")
+        response = make_response(make_request(survey), score=2)
+        Response.objects.filter(pk=response.pk).update(comment="their secret comment")
+        open_case(response)
+        AlertRule.objects.create(organisation=theirs, name="SecretBrand rule",
+                                 email_to=["x@example.com"])
+        ActionPlan.objects.create(organisation=theirs, survey=survey,
+                                  title="SecretBrand plan", start_date="2026-01-01")
+        ours = make_organisation(name="Ours")
+        self.client.force_login(make_user(ours))
+        for name in ("followup:cases", "followup:rules", "followup:plans"):
+            with self.subTest(name=name):
+                page = self.client.get(reverse(name))
+                self.assertEqual(page.status_code, 200)
+                self.assertNotContains(page, "SecretBrand")
+                self.assertNotContains(page, "their secret comment")

@@ -38,6 +38,27 @@ DEFAULTS: dict[str, Any] = {
     "WORKER_DEAD_AFTER_SECONDS": 60,
     # The confidence level of every interval and test the pages show.
     "CONFIDENCE_LEVEL": 0.95,
+    # Alerts (opennps.web.followup): a score alone waits this long for its comment before
+    # the rules are checked, so the alert carries the comment (a comment ends the wait).
+    "ALERT_COMMENT_WAIT_SECONDS": 120,
+    # How long a process trusts its list of organisations that have an active rule (the
+    # answer path skips the alert task for the others); a rule saved in this process
+    # clears it at once.
+    "ALERT_RULES_CACHE_SECONDS": 10,
+    # Attempts of an alert e-mail or webhook call before it is failed, and the wait before
+    # the second attempt (doubled for each further one: 30 s, 1 min, 2 min, 4 min, 8 min).
+    "ALERT_MAX_ATTEMPTS": 6,
+    "ALERT_RETRY_SECONDS": 30,
+    # Seconds to connect to a webhook, and to wait for its answer.
+    "WEBHOOK_TIMEOUT_SECONDS": 10,
+    # Webhooks to loopback, private (RFC 1918, IPv6 ULA), link-local or metadata
+    # addresses are refused (SSRF) unless this is True or the address is in the allowlist
+    # (networks such as "10.1.2.0/24" or "127.0.0.1/32").
+    "WEBHOOK_ALLOW_PRIVATE": False,
+    "WEBHOOK_ALLOWLIST": [],
+    # Where customers' answers to case e-mails go when the organisation set no address
+    # ("" = to the agent who wrote).
+    "FOLLOWUP_REPLY_TO": "",
 }
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from opennps.web import links
 from opennps.web._http import organisation_of, posted, role_of
 from opennps.web.accounts.decorators import member_required
-from opennps.web.accounts.models import EVERYONE, MANAGE_SURVEYS
+from opennps.web.accounts.models import EVERYONE, IMPORT_RESPONSES, MANAGE_SURVEYS
 from opennps.web.people import services as people
 
 from ..forms import PersonLinkForm, QuestionForm, SurveyForm, TextsForm
@@ -66,6 +66,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "surveys/manage/detail.html", {
         "survey": survey, "latest": latest, "questions": survey.questions.all(),
         "statuses": Status.choices, "can_manage": role_of(request) in MANAGE_SURVEYS,
+        "can_analyse": role_of(request) in IMPORT_RESPONSES,
         "survey_languages": settings.LANGUAGES,
     })
 

@@ -1,4 +1,4 @@
-"""Closing the loop on answers: the team's notes on them (and, to come, alerts and cases)."""
+"""The team's notes on answers."""
 
 from __future__ import annotations
 

@@ -1,0 +1,221 @@
+"""Alert rules: saving them, hearing of answers cheaply, checking answers against them.
+
+The answer path pays one set lookup: a receiver of ``surveys.events.responses_changed``
+enqueues :func:`..tasks.evaluate_answers` only for organisations with an active rule,
+known from a per-process list refreshed every ``ALERT_RULES_CACHE_SECONDS``. A score
+alone waits ``ALERT_COMMENT_WAIT_SECONDS`` for its comment (a comment ends the wait), so
+the alert carries it; imported answers are history and alert nobody.
+
+Theme conditions need the comment's themes, which the themes app stores in its own task,
+possibly later: the evaluation finds them itself with the organisation's taxonomy and the
+same ``opennps.text.tag_comments`` (read-only, so the two tasks never race).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from opennps.text import Answer, tag_comments
+from opennps.web.conf import opennps_settings
+from opennps.web.surveys.models import Response, Survey
+from opennps.web.themes.models import ResponseText, ResponseTheme
+from opennps.web.themes.services import taxonomy_of
+
+from ..models import Alert, AlertRule, Webhook
+from .conditions import Conditions, Facts, check, facts_of
+
+_lock = threading.Lock()
+_active: dict[str, Any] = {"at": float("-inf"), "organisations": frozenset()}
+TEST_LIMIT = 1000
+
+
+def organisations_with_rules() -> frozenset[int]:
+    """Ids of the organisations with at least one active rule (cached in the process)."""
+    ttl = float(opennps_settings()["ALERT_RULES_CACHE_SECONDS"])
+    now = time.monotonic()
+    with _lock:
+        if now - _active["at"] < ttl:
+            return frozenset(_active["organisations"])
+    found = frozenset(AlertRule.objects.filter(is_active=True)
+                      .values_list("organisation_id", flat=True).distinct())
+    with _lock:
+        _active.update(at=now, organisations=found)
+    return found
+
+
+def forget_active_rules(**kwargs: Any) -> None:
+    """Drop the cached list (a rule was saved or deleted in this process)."""
+    with _lock:
+        _active["at"] = float("-inf")
+
+
+def on_responses_changed(*, survey: Any, change: str, response_ids: Sequence[int] | None,
+                         at: Any = None, **kwargs: Any) -> None:
+    """Enqueue the rules' check of new or changed answers (receiver of
+    ``responses_changed``): nothing at all for organisations without an active rule."""
+    from opennps.web.surveys.events import Change
+
+    from .. import tasks
+
+    if change == Change.IMPORT or not response_ids:
+        return
+    if survey.organisation_id not in organisations_with_rules():
+        return
+    wait = float(opennps_settings()["ALERT_COMMENT_WAIT_SECONDS"])
+    ids = list(response_ids)
+    if change == Change.SCORE and wait > 0:
+        tasks.evaluate_answers.using(
+            run_after=timezone.now() + timedelta(seconds=wait)).enqueue(ids)
+    else:
+        tasks.evaluate_answers.enqueue(ids)
+
+
+def check_rule(rule: AlertRule, *, webhook_count: int | None = None) -> None:
+    """Refuse a rule whose conditions cannot be used or that does nothing
+    (:class:`.conditions.InvalidRuleError`)."""
+    from django.utils.translation import gettext as _
+
+    from .conditions import InvalidRuleError
+
+    survey = rule.survey if rule.survey_id else None
+    check(Conditions.of(rule), scale=survey.scale if survey else None,
+          theme_ids=taxonomy_of(rule.organisation_id).ids())
+    webhooks = webhook_count if webhook_count is not None else (
+        rule.webhooks.count() if rule.pk else 0)
+    if not (rule.email_to or webhooks or rule.opens_case):
+        raise InvalidRuleError("email_to", _(
+            "This rule does nothing: give an e-mail address, choose a webhook or open a "
+            "follow-up case."))
+
+
+@transaction.atomic
+def save_rule(rule: AlertRule, webhooks: Iterable[Any]) -> AlertRule:
+    """Check, then store a rule and its webhooks."""
+    chosen = list(webhooks)
+    check_rule(rule, webhook_count=len(chosen))
+    rule.save()
+    rule.webhooks.set(chosen)
+    return rule
+
+
+def delete_rule(rule: AlertRule) -> None:
+    rule.delete()
+
+
+def save_webhook(webhook: Webhook) -> Webhook:
+    """Store a webhook whose URL passed the address check (:func:`..outbound.resolve`)."""
+    from .. import outbound
+
+    outbound.resolve(webhook.url)
+    webhook.save()
+    return webhook
+
+
+def delete_webhook(webhook: Webhook) -> None:
+    """Delete a webhook with its delivery log; rules that used it keep their other actions."""
+    webhook.delete()
+
+
+def rules_for(survey: Survey) -> list[AlertRule]:
+    """The active rules that apply to the survey's answers, with their webhooks."""
+    return list(AlertRule.objects.filter(organisation_id=survey.organisation_id,
+                                         is_active=True)
+                .filter(Q(survey__isnull=True) | Q(survey=survey))
+                .prefetch_related("webhooks"))
+
+
+def _themes_found(organisation_id: int, responses: Sequence[Response]) -> dict[int, set[str]]:
+    """The themes of these answers' comments, found now with the organisation's taxonomy."""
+    taxonomy = taxonomy_of(organisation_id)
+    found: dict[int, set[str]] = {}
+    answers = (Answer(r.comment, r.score, None, r.pk) for r in responses if r.comment)
+    for tagged in tag_comments(answers, taxonomy=taxonomy):
+        found[int(tagged.row or 0)] = set(tagged.themes)
+    return found
+
+
+def evaluate(response_ids: Iterable[int], *, dry_run: bool = False) -> list[Alert]:
+    """Check the answers against their organisation's active rules; for each new match
+    record an Alert, queue its e-mail and webhook deliveries and open a case if the rule
+    says so. An answer matches a rule once: running this again repeats nothing."""
+    from . import alerts, cases
+
+    responses = list(Response.objects.filter(pk__in=list(response_ids))
+                     .select_related("survey", "person"))
+    created: list[Alert] = []
+    by_survey: dict[int, list[Response]] = {}
+    for response in responses:
+        by_survey.setdefault(response.survey_id, []).append(response)
+    for group in by_survey.values():
+        survey = group[0].survey
+        rules = rules_for(survey)
+        if not rules:
+            continue
+        conditions = {rule.pk: Conditions.of(rule) for rule in rules}
+        themes = (_themes_found(survey.organisation_id, group)
+                  if any(c.needs_themes for c in conditions.values()) else {})
+        for response in group:
+            facts = facts_of(response, survey.scale, themes.get(response.pk, ()))
+            for rule in rules:
+                if not conditions[rule.pk].matches(facts):
+                    continue
+                if dry_run:
+                    created.append(Alert(rule=rule, response=response))
+                    continue
+                alert = _record(rule, response)
+                if alert is None:
+                    continue
+                created.append(alert)
+                with transaction.atomic():
+                    alerts.queue_deliveries(
+                        alert, themes=sorted(themes[response.pk]) if response.pk in themes
+                        else None)
+                    if rule.opens_case:
+                        cases.open_case(response, rule=rule)
+    return created
+
+
+def _record(rule: AlertRule, response: Response) -> Alert | None:
+    """The new Alert of ``rule`` on ``response``; None when it matched before."""
+    try:
+        with transaction.atomic():
+            return Alert.objects.create(organisation_id=rule.organisation_id, rule=rule,
+                                        response=response, matched_at=timezone.now())
+    except IntegrityError:
+        return None
+
+
+def test_rule(rule: AlertRule, *, limit: int = TEST_LIMIT) -> tuple[list[Response], int]:
+    """The past answers the rule would have matched, newest first, among the latest
+    ``limit`` answers of its survey (or of every survey); returns (matches, examined).
+    Themes are those stored by the themes app (found now for answers not tagged yet)."""
+    answers = Response.objects.filter(organisation_id=rule.organisation_id)
+    if rule.survey_id:
+        answers = answers.filter(survey_id=rule.survey_id)
+    rows = list(answers.select_related("survey", "person")
+                .order_by("-created_at", "-pk")[:limit])
+    conditions = Conditions.of(rule)
+    themes: dict[int, set[str]] = {}
+    if conditions.needs_themes:
+        for pk, theme in ResponseTheme.objects.filter(
+                response_id__in=[r.pk for r in rows]).values_list("response_id", "theme"):
+            themes.setdefault(pk, set()).add(theme)
+        tagged = set(ResponseText.objects.filter(response_id__in=[r.pk for r in rows])
+                     .values_list("response_id", flat=True))
+        untagged = [r for r in rows if r.comment and r.pk not in tagged]
+        themes.update(_themes_found(rule.organisation_id, untagged) if untagged else {})
+    matched = [r for r in rows
+               if conditions.matches(_facts(r, themes.get(r.pk, set())))]
+    return matched, len(rows)
+
+
+def _facts(response: Response, themes: set[str]) -> Facts:
+    return facts_of(response, response.survey.scale, themes)
