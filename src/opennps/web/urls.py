@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("opennps.web.surveys.urls")),
     path("", include("opennps.web.dashboard.urls")),
     path("", include("opennps.web.themes.urls")),
+    path("", include("opennps.web.widget.urls")),
 ]
