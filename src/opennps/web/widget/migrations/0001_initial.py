@@ -2,51 +2,120 @@
 
 import django.core.validators
 import django.db.models.deletion
-import opennps.web.widget.models
 from django.db import migrations, models
+
+import opennps.web.widget.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('surveys', '0005_note_moves_widget_channel'),
+        ("surveys", "0005_note_moves_widget_channel"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WidgetSettings',
+            name="WidgetSettings",
             fields=[
-                ('survey', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='widget', serialize=False, to='surveys.survey')),
-                ('enabled', models.BooleanField(default=False, verbose_name='show the widget')),
-                ('key', models.CharField(default=opennps.web.widget.models.new_key, max_length=32, unique=True)),
-                ('secret', models.CharField(default=opennps.web.widget.models.new_secret, max_length=64)),
-                ('allowed_origins', models.JSONField(blank=True, default=list, verbose_name='allowed origins')),
-                ('throttle_days', models.PositiveSmallIntegerField(default=90, help_text='After an answer or a dismissal, the same browser is not asked again for this many days (0: ask on every visit).', validators=[django.core.validators.MaxValueValidator(3650)], verbose_name='days before asking a visitor again')),
-                ('delay_seconds', models.PositiveSmallIntegerField(default=5, validators=[django.core.validators.MaxValueValidator(600)], verbose_name='seconds before the prompt slides in')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "survey",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="widget",
+                        serialize=False,
+                        to="surveys.survey",
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=False, verbose_name="show the widget")),
+                (
+                    "key",
+                    models.CharField(
+                        default=opennps.web.widget.models.new_key, max_length=32, unique=True
+                    ),
+                ),
+                (
+                    "secret",
+                    models.CharField(default=opennps.web.widget.models.new_secret, max_length=64),
+                ),
+                (
+                    "allowed_origins",
+                    models.JSONField(blank=True, default=list, verbose_name="allowed origins"),
+                ),
+                (
+                    "throttle_days",
+                    models.PositiveSmallIntegerField(
+                        default=90,
+                        help_text="After an answer or a dismissal, the same browser is not asked "
+                        "again for this many days (0: ask on every visit).",
+                        validators=[django.core.validators.MaxValueValidator(3650)],
+                        verbose_name="days before asking a visitor again",
+                    ),
+                ),
+                (
+                    "delay_seconds",
+                    models.PositiveSmallIntegerField(
+                        default=5,
+                        validators=[django.core.validators.MaxValueValidator(600)],
+                        verbose_name="seconds before the prompt slides in",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'widget settings',
-                'verbose_name_plural': 'widget settings',
-                'constraints': [models.CheckConstraint(condition=models.Q(('throttle_days__lte', 3650)), name='widget_settings_throttle_days_range'), models.CheckConstraint(condition=models.Q(('delay_seconds__lte', 600)), name='widget_settings_delay_range')],
+                "verbose_name": "widget settings",
+                "verbose_name_plural": "widget settings",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("throttle_days__lte", 3650)),
+                        name="widget_settings_throttle_days_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("delay_seconds__lte", 600)),
+                        name="widget_settings_delay_range",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Impression',
+            name="Impression",
             fields=[
-                ('request', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='widget_impression', serialize=False, to='surveys.surveyrequest')),
-                ('origin', models.CharField(max_length=200, verbose_name='site')),
-                ('identified', models.BooleanField(default=False, verbose_name='signed-in visitor')),
-                ('shown_at', models.DateTimeField(verbose_name='shown at')),
-                ('dismissed_at', models.DateTimeField(blank=True, null=True, verbose_name='dismissed at')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='widget_impressions', to='surveys.survey')),
+                (
+                    "request",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="widget_impression",
+                        serialize=False,
+                        to="surveys.surveyrequest",
+                    ),
+                ),
+                ("origin", models.CharField(max_length=200, verbose_name="site")),
+                (
+                    "identified",
+                    models.BooleanField(default=False, verbose_name="signed-in visitor"),
+                ),
+                ("shown_at", models.DateTimeField(verbose_name="shown at")),
+                (
+                    "dismissed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="dismissed at"),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="widget_impressions",
+                        to="surveys.survey",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'widget impression',
-                'verbose_name_plural': 'widget impressions',
-                'indexes': [models.Index(fields=['survey', 'shown_at'], name='widget_impr_survey_shown')],
+                "verbose_name": "widget impression",
+                "verbose_name_plural": "widget impressions",
+                "indexes": [
+                    models.Index(fields=["survey", "shown_at"], name="widget_impr_survey_shown")
+                ],
             },
         ),
     ]
