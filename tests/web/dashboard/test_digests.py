@@ -3,7 +3,6 @@ dashboard's; the schedule is driven by the scheduler's ticks (time travel); neve
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
@@ -99,14 +98,17 @@ class DigestDeliveryTests(TestCase):
             self.assertIn(change["text"], part)
             self.assertIn("60", part)
             self.assertIn(": 60", part)  # the period before (week A) had 60 answers too
-            self.assertIn("late 58", part)  # the newest detractor comment first
+            self.assertIn("late 55", part)  # the newest detractor comment
             self.assertNotIn("old", part)  # not in the period
             self.assertNotIn("lovely", part)  # not a detractor
             self.assertIn("https://nps.example.com/surveys/", part)
             self.assertIn("since=2030-01-14&amp;until=2030-01-20" if part is html
                           else "since=2030-01-14&until=2030-01-20", part)
         self.assertIn(f"n = {headline['n']}", html)
-        self.assertLess(html.index("late 58"), html.index("late 57"))
+        # The five newest detractor comments of the week, newest first (day, then minute).
+        self.assertEqual([line[6:] for line in text.splitlines() if line.startswith("- [2] ")],
+                         ["late 55", "late 54", "late 53", "late 52", "late 58"])
+        self.assertLess(html.index("late 55"), html.index("late 58"))
         self.assertIn("14 stycznia 2030", text)
         self.assertIn('<html lang="pl"', html)
         self.assertIn('name="color-scheme" content="light dark"', html)
