@@ -12,9 +12,8 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from opennps.web.accounts.models import Membership, Role
+from opennps.web.accounts.models import Membership
 from opennps.web.dashboard import digests
-from opennps.web.dashboard.digest_content import unsubscribe_token
 from opennps.web.dashboard.models import (
     DeliveryStatus,
     DigestDelivery,
