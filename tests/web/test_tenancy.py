@@ -5,7 +5,10 @@ from __future__ import annotations
 from django.test import TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from opennps.web.dashboard import digests
+from opennps.web.dashboard.models import DigestSubscription
 from opennps.web.surveys.models import Response
+from opennps.web.widget.models import WidgetSettings
 
 from .factories import (
     make_organisation,
@@ -18,11 +21,13 @@ from .factories import (
 
 # URL names that are not scoped to an organisation on purpose.
 PUBLIC = {"surveys:respond", "surveys:follow_up", "surveys:thanks", "surveys:open",
-          "surveys:kiosk"}
+          "surveys:kiosk", "widget:script", "widget:config", "widget:impression",
+          "widget:answer", "widget:follow_up", "widget:dismiss",
+          "dashboard:digest_unsubscribe"}
 UNSCOPED = {"home", "accounts:login", "accounts:logout", "accounts:password_reset",
             "accounts:password_reset_done", "accounts:password_reset_confirm",
             "accounts:password_reset_complete", "set_language", "surveys:list",
-            "surveys:create", "accounts:team", "accounts:add_member"}
+            "surveys:create", "accounts:team", "accounts:add_member", "dashboard:digests"}
 
 
 def named_patterns() -> dict[str, URLPattern]:
@@ -50,12 +55,15 @@ class TenantIsolationTests(TestCase):
         cls.question = make_question(cls.survey)
         cls.response = make_response(make_request(cls.survey), score=3)
         Response.objects.filter(pk=cls.response.pk).update(comment="their secret comment")
+        cls.subscription = digests.subscribe(user=make_user(cls.theirs),
+                                             organisation=cls.theirs, survey=cls.survey)
         cls.ours = make_organisation(name="Ours")
         cls.intruder = make_user(cls.ours)
         make_survey(cls.ours, name="Our survey")
 
     def arguments(self, name: str) -> dict[str, object]:
-        values = {"pk": self.survey.pk, "question_pk": self.question.pk, "language": "pl"}
+        values = {"pk": self.survey.pk, "question_pk": self.question.pk, "language": "pl",
+                  "subscription_pk": self.subscription.pk}
         pattern = named_patterns()[name]
         return {key: values[key] for key in pattern.pattern.converters}
 
@@ -73,6 +81,8 @@ class TenantIsolationTests(TestCase):
                     self.assertNotIn(b"SecretBrand", page.content)
         self.survey.refresh_from_db()
         self.assertEqual(self.survey.status, "active")
+        self.assertTrue(DigestSubscription.objects.filter(pk=self.subscription.pk).exists())
+        self.assertFalse(WidgetSettings.objects.exists())
         self.assertTrue(self.survey.questions.exists())
 
     def test_every_url_is_classified(self) -> None:
