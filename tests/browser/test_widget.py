@@ -192,12 +192,16 @@ def test_a_dismissal_is_recorded_and_the_visitor_is_not_asked_again(
     assert page.get_by_role("dialog").count() == 0
     assert not [u for u in seen if u.startswith(live_server.url + "/widget/")], seen
     assert Impression.objects.count() == 1
+    # A "give feedback" button of the site opens it anyway.
+    page.evaluate("OpenNPSWidget.show()")
+    page.get_by_role("dialog").wait_for()
+    assert Impression.objects.count() == 2  # the dismissed one is not shown again
     # Another browser is asked.
     fresh = browser.new_context()
     other = fresh.new_page()
     other.goto(url)
     other.get_by_role("dialog").wait_for()
-    assert Impression.objects.count() == 2
+    assert Impression.objects.count() == 3
     fresh.close()
     context.close()
 

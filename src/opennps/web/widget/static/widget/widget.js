@@ -135,6 +135,7 @@
     }
 
     function finish(restore) {
+      opened = false;
       panel.classList.remove("open");
       document.removeEventListener("keydown", onKey, true);
       window.setTimeout(function () { host.remove(); }, 400);
