@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from django.template.defaultfilters import floatformat
-from django.test import TestCase, override_settings
+from django.test import TestCase, TransactionTestCase, override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -23,6 +23,7 @@ from opennps.web.dashboard.models import (
 from opennps.web.jobs import schedule
 from opennps.web.jobs.worker import drain
 
+from ..conftest import require_postgres, run_together
 from ..factories import make_organisation, make_survey, make_user
 from .helpers import add_answers
 from .smtp import smtp_server
@@ -245,3 +246,26 @@ class PeriodTests(TestCase):
             self.assertEqual(digests.latest_due("daily", datetime(2030, 1, 20, 23,
                                                                   tzinfo=UTC)),
                              (date(2030, 1, 19), date(2030, 1, 19)))  # 01:00 on the 21st
+
+
+@override_settings(OPENNPS=BASE)
+class ConcurrentDeliveryTests(TransactionTestCase):
+    def test_workers_sending_the_same_digest_at_once_send_it_once(self) -> None:
+        require_postgres()
+        organisation = make_organisation()
+        user = make_user(organisation)
+        survey = make_survey(organisation)
+        add_answers(survey, _week(WEEK_B, [9, 3, 10]))
+        subscription = digests.subscribe(user=user, organisation=organisation, survey=survey)
+        delivery = DigestDelivery.objects.create(
+            subscription=subscription, frequency="weekly", period_start=WEEK_B,
+            period_end=date(2030, 1, 20), next_attempt_at=DUE)
+        statuses: list[str] = []
+        with smtp_server() as inbox:
+            errors = run_together(lambda _i: statuses.append(digests.deliver(delivery.pk)), 4)
+        self.assertEqual(errors, [])
+        self.assertEqual(len(inbox.messages), 1)
+        self.assertEqual(sorted(set(statuses)), ["sending", "sent"] if "sending" in statuses
+                         else ["sent"])
+        delivery.refresh_from_db()
+        self.assertEqual((delivery.status, delivery.attempts), ("sent", 1))
