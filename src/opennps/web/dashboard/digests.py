@@ -78,6 +78,8 @@ def subscribe(*, user: Any, organisation: Any, survey: Any = None,
               by: Any = None) -> DigestSubscription:
     """Subscribe ``user`` to the digest of ``survey`` (None: the whole organisation), or
     change how often and in which language they get it."""
+    if survey is not None and survey.organisation_id != organisation.pk:
+        raise ValueError(f"survey {survey.pk} is not one of organisation {organisation.pk}'s")
     subscription, _created = DigestSubscription.objects.update_or_create(
         user=user, organisation=organisation, survey=survey,
         defaults={"frequency": Frequency(frequency), "language": language},
