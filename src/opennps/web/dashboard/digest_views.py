@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -20,7 +21,7 @@ from .digest_forms import DigestForm
 from .digest_models import DigestDelivery, DigestSubscription
 
 
-def _visible(request: HttpRequest) -> object:
+def _visible(request: HttpRequest) -> QuerySet[DigestSubscription]:
     """The subscriptions this member may see and stop: their own, or (owners and admins)
     everyone's in the organisation."""
     found = DigestSubscription.objects.filter(organisation=organisation_of(request))
@@ -43,7 +44,7 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("The digest was saved; the first one arrives when its "
                                     "first period is over."))
         return redirect("dashboard:digests")
-    rows = list(_visible(request).select_related("user", "survey")  # type: ignore[attr-defined]
+    rows = list(_visible(request).select_related("user", "survey")
                 .order_by("user__email", "survey__name", "pk"))
     latest: dict[int, DigestDelivery] = {}
     for delivery in (DigestDelivery.objects.filter(subscription__in=[r.pk for r in rows])
