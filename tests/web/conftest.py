@@ -49,3 +49,12 @@ def _empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Each test starts in the default language: a request with another language leaves it
+    active in the thread (LocaleMiddleware activates it and nothing deactivates it)."""
+    from django.utils import translation
+
+    translation.deactivate()

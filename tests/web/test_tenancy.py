@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.test import TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from opennps.web.dashboard import digests
+from opennps.web.dashboard.models import DigestSubscription
 from opennps.web.followup.models import ActionPlan, AlertRule, Webhook
 from opennps.web.followup.services.cases import open_case
 from opennps.web.surveys.models import Response
+from opennps.web.widget.models import WidgetSettings
 
 from .factories import (
     make_organisation,
@@ -20,11 +23,13 @@ from .factories import (
 
 # URL names that are not scoped to an organisation on purpose.
 PUBLIC = {"surveys:respond", "surveys:follow_up", "surveys:thanks", "surveys:open",
-          "surveys:kiosk", "followup:review"}
+          "surveys:kiosk", "followup:review", "widget:script", "widget:config",
+          "widget:impression", "widget:answer", "widget:follow_up", "widget:dismiss",
+          "dashboard:digest_unsubscribe"}
 UNSCOPED = {"home", "accounts:login", "accounts:logout", "accounts:password_reset",
             "accounts:password_reset_done", "accounts:password_reset_confirm",
             "accounts:password_reset_complete", "set_language", "surveys:list",
-            "surveys:create", "accounts:team", "accounts:add_member",
+            "surveys:create", "accounts:team", "accounts:add_member", "dashboard:digests",
             # The follow-up lists and forms of the member's own organisation.
             "followup:cases", "followup:settings", "followup:rules", "followup:rule_create",
             "followup:webhook_create", "followup:plans", "followup:plan_create"}
@@ -62,6 +67,8 @@ class TenantIsolationTests(TestCase):
                                              url="https://hooks.example.com/x")
         cls.plan = ActionPlan.objects.create(organisation=cls.theirs, survey=cls.survey,
                                              title="SecretBrand plan", start_date="2026-01-01")
+        cls.subscription = digests.subscribe(user=make_user(cls.theirs),
+                                             organisation=cls.theirs, survey=cls.survey)
         cls.ours = make_organisation(name="Ours")
         cls.intruder = make_user(cls.ours)
         make_survey(cls.ours, name="Our survey")
@@ -69,7 +76,7 @@ class TenantIsolationTests(TestCase):
     def arguments(self, name: str) -> dict[str, object]:
         values = {"pk": self.survey.pk, "question_pk": self.question.pk, "language": "pl",
                   "case": self.case.pk, "rule": self.rule.pk, "webhook": self.webhook.pk,
-                  "plan": self.plan.pk}
+                  "plan": self.plan.pk, "subscription_pk": self.subscription.pk}
         pattern = named_patterns()[name]
         return {key: values[key] for key in pattern.pattern.converters}
 
@@ -92,6 +99,8 @@ class TenantIsolationTests(TestCase):
         self.assertTrue(AlertRule.objects.filter(pk=self.rule.pk).exists())
         self.assertTrue(Webhook.objects.filter(pk=self.webhook.pk).exists())
         self.assertTrue(ActionPlan.objects.filter(pk=self.plan.pk).exists())
+        self.assertTrue(DigestSubscription.objects.filter(pk=self.subscription.pk).exists())
+        self.assertFalse(WidgetSettings.objects.exists())
         self.assertTrue(self.survey.questions.exists())
 
     def test_every_url_is_classified(self) -> None:

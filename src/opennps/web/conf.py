@@ -59,6 +59,16 @@ DEFAULTS: dict[str, Any] = {
     # Where customers' answers to case e-mails go when the organisation set no address
     # ("" = to the agent who wrote).
     "FOLLOWUP_REPLY_TO": "",
+    # Website widget: how old a visitor's identification signature may be, in seconds.
+    "WIDGET_SIGNATURE_MAX_AGE_SECONDS": 86400,
+    # Website widget: prompts one client may be shown per survey and window (the window of
+    # open links); its answers count against OPEN_LINK_MAX_ANSWERS.
+    "WIDGET_MAX_PROMPTS": 120,
+    # E-mail digests go out from this hour (0-23, the site's time zone) on the day after
+    # their period ends.
+    "DIGEST_HOUR": 7,
+    # E-mail digests: the newest detractor comments shown per survey.
+    "DIGEST_COMMENTS": 5,
 }
 
 

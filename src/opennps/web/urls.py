@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("opennps.web.dashboard.urls")),
     path("", include("opennps.web.themes.urls")),
     path("", include("opennps.web.followup.urls")),
+    path("", include("opennps.web.widget.urls")),
 ]

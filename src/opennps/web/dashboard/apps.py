@@ -10,6 +10,7 @@ class DashboardConfig(AppConfig):
     def ready(self) -> None:
         from opennps.web.surveys.events import responses_changed
 
+        from . import digests  # noqa: F401  (registers the digests' system check)
         from .tasks import on_responses_changed
 
         responses_changed.connect(on_responses_changed, dispatch_uid="dashboard-rollups")

@@ -75,3 +75,15 @@ class RollupMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id} until {self.until}"
+
+
+# The e-mail digests' models live in their own module (registered with this app here).
+from .digest_models import (  # noqa: E402
+    DeliveryStatus,
+    DigestDelivery,
+    DigestSubscription,
+    Frequency,
+)
+
+__all__ = ["DailyScoreCount", "DeliveryStatus", "DigestDelivery", "DigestSubscription",
+           "Frequency", "Goal", "RollupMark"]

@@ -1,10 +1,13 @@
-"""The dashboard's roll-up, recounted in the background: after large changes, and every
-minute for every survey, so that pages seldom find anything to recount."""
+"""The dashboard's background work: the roll-up, recounted after large changes and every
+minute for every survey (so that pages seldom find anything to recount), and the e-mail
+digests (:mod:`.digests`)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from opennps.web.jobs.api import task
 from opennps.web.jobs.schedule import periodic
@@ -49,3 +52,27 @@ def on_responses_changed(*, change: str, survey: Any, at: Any, **kwargs: Any) ->
 
     if change == Change.IMPORT:
         rollups.recount_after(survey.pk, at)
+
+
+@periodic(every=timedelta(minutes=10))
+@task()
+def send_due_digests(*, dry_run: bool = False) -> int:
+    """Make the e-mail digests that are due and enqueue their sending; return how many."""
+    from opennps.web.jobs.models import ScheduledJob
+
+    from . import digests
+
+    # What is due at the scheduler's tick that enqueued this run (so a test's tick(now)
+    # travels in time; a run that waited in the queue still sends what was due then).
+    ticked = (ScheduledJob.objects.filter(name=send_due_digests.module_path)
+              .values_list("last_run_at", flat=True).first())
+    now = ticked or timezone.now()
+    return digests.enqueue_due(now, dry_run=dry_run)
+
+
+@task()
+def send_digest(delivery_id: int, *, dry_run: bool = False) -> str:
+    """Send one digest, at most once; return its status."""
+    from . import digests
+
+    return digests.deliver(delivery_id, dry_run=dry_run)

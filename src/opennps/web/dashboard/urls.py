@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import digest_views, views
 
 app_name = "dashboard"
 
@@ -13,4 +13,8 @@ urlpatterns = [
          name="response_rate"),
     path("surveys/<int:pk>/dashboard/report/", views.report, name="report"),
     path("surveys/<int:pk>/dashboard/goal/", views.goal, name="goal"),
+    path("digests/", digest_views.subscriptions, name="digests"),
+    path("digests/<int:subscription_pk>/stop/", digest_views.delete, name="digest_delete"),
+    path("digests/unsubscribe/<str:token>/", digest_views.unsubscribe,
+         name="digest_unsubscribe"),
 ]

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "opennps.web.dashboard",
     "opennps.web.themes",
     "opennps.web.followup",
+    "opennps.web.widget",
     "opennps.web.jobs",
     "django_tasks",
     "django_tasks_db",

@@ -20,20 +20,27 @@ from opennps.web.conf import opennps_settings
 from ..models import OpenLinkUse, Survey
 
 
-def _client_key(request: HttpRequest, survey: Survey) -> str:
+def _client_key(request: HttpRequest, survey: Survey, purpose: str = "") -> str:
     address = request.META.get("REMOTE_ADDR", "")
-    return hashlib.sha256(f"{settings.SECRET_KEY}|{address}|{survey.pk}".encode()).hexdigest()
+    scope = f"{survey.pk}|{purpose}" if purpose else f"{survey.pk}"
+    return hashlib.sha256(f"{settings.SECRET_KEY}|{address}|{scope}".encode()).hexdigest()
 
 
 def take_open_answer(request: HttpRequest, survey: Survey) -> bool:
     """Count one open-link answer from this client; False once it is over the limit."""
-    options = opennps_settings()
+    return take_client_use(request, survey, limit=opennps_settings()["OPEN_LINK_MAX_ANSWERS"])
+
+
+def take_client_use(request: HttpRequest, survey: Survey, *, limit: int,
+                    purpose: str = "") -> bool:
+    """Count one use of ``purpose`` (open-link answers: ""; the website widget counts
+    its prompts and answers apart) by this client in the window; False over ``limit``."""
     now = timezone.now()
-    ended = now - timedelta(seconds=options["OPEN_LINK_WINDOW_SECONDS"])
-    count = _count(_client_key(request, survey), now, ended)
+    ended = now - timedelta(seconds=opennps_settings()["OPEN_LINK_WINDOW_SECONDS"])
+    count = _count(_client_key(request, survey, purpose), now, ended)
     if count == 1:  # a new window: clear the ended ones
         OpenLinkUse.objects.filter(started__lte=ended).delete()
-    return count <= options["OPEN_LINK_MAX_ANSWERS"]
+    return count <= limit
 
 
 def _count(key: str, now: datetime, ended: datetime) -> int:
