@@ -12,4 +12,8 @@ urlpatterns = [
     path("", include("opennps.web.surveys.urls")),
     path("", include("opennps.web.dashboard.urls")),
     path("", include("opennps.web.themes.urls")),
+    path("", include("opennps.web.api.urls")),
+    path("api/", include("opennps.web.api.native.urls")),
 ]
+
+handler404 = "opennps.web.api.errors.not_found"
