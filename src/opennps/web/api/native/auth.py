@@ -47,7 +47,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         return 'Bearer realm="OpenNPS"'
 
 
-class ApiKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[misc]
+class ApiKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[misc,no-untyped-call]
     target_class = "opennps.web.api.native.auth.ApiKeyAuthentication"
     name = "apiKey"
 

@@ -23,6 +23,7 @@ class Schema(AutoSchema):  # type: ignore[misc]
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
         for code in ERRORS:
-            responses.setdefault(code, self._get_response_for_code(ErrorSerializer, code,
-                                                                   direction=direction))
+            error = self._get_response_for_code(  # type: ignore[no-untyped-call]
+                ErrorSerializer, code, direction=direction)
+            responses.setdefault(code, error)
         return responses
