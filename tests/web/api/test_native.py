@@ -152,3 +152,19 @@ class KeyPageTests(TestCase):
         self.client.force_login(make_user(organisation))
         self.assertEqual(self.client.post(reverse("api:key_revoke", args=[key.key.pk]))
                          .status_code, 404)
+
+
+class ShapeTests(TestCase):
+    def test_the_list_s_fast_shape_is_the_serializer_s(self) -> None:
+        from opennps.web.api.native.serializers import ResponseSerializer
+        from opennps.web.api.native.views import ROW_COLUMNS, shape
+
+        organisation = make_organisation()
+        survey = make_survey(organisation, kind="csat")
+        answer = make_response(make_request(survey, person=make_person(organisation)),
+                               score=3)
+        Response.objects.filter(pk=answer.pk).update(tags=["x"], answers={"1": "yes"},
+                                                     comment="Meh")
+        stored = Response.objects.select_related("survey").get(pk=answer.pk)
+        row = Response.objects.filter(pk=answer.pk).values(*ROW_COLUMNS).get()
+        self.assertEqual(shape(row, "csat"), ResponseSerializer(stored).data)
