@@ -25,14 +25,19 @@ from .factories import (
 PUBLIC = {"surveys:respond", "surveys:follow_up", "surveys:thanks", "surveys:open",
           "surveys:kiosk", "followup:review", "widget:script", "widget:config",
           "widget:impression", "widget:answer", "widget:follow_up", "widget:dismiss",
-          "dashboard:digest_unsubscribe"}
+          "dashboard:digest_unsubscribe",
+          # The APIs take a key, not a session: their tenancy is tested in tests/web/api.
+          "api:delighted", "api-native:schema", "api-native:docs",
+          "api-native:survey-list", "api-native:survey-detail", "api-native:survey-metrics",
+          "api-native:response-list", "api-native:response-detail"}
 UNSCOPED = {"home", "accounts:login", "accounts:logout", "accounts:password_reset",
             "accounts:password_reset_done", "accounts:password_reset_confirm",
             "accounts:password_reset_complete", "set_language", "surveys:list",
             "surveys:create", "accounts:team", "accounts:add_member", "dashboard:digests",
             # The follow-up lists and forms of the member's own organisation.
             "followup:cases", "followup:settings", "followup:rules", "followup:rule_create",
-            "followup:webhook_create", "followup:plans", "followup:plan_create"}
+            "followup:webhook_create", "followup:plans", "followup:plan_create",
+            "api:keys"}
 
 
 def named_patterns() -> dict[str, URLPattern]:

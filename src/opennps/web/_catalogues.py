@@ -26,7 +26,8 @@ from typing import Any
 
 WEB = Path(__file__).resolve().parent
 LANGUAGES = ("en", "pl", "ru", "fi", "lt", "sv")
-APPS = ("accounts", "dashboard", "followup", "jobs", "people", "surveys", "themes", "widget")
+APPS = ("accounts", "api", "dashboard", "followup", "jobs", "people", "surveys", "themes",
+        "widget")
 
 
 def project_ignores() -> list[str]:
@@ -65,14 +66,18 @@ def update() -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "opennps.web.settings.test"}
     for folder, extra in CATALOGUES.items():
         (folder / "locale").mkdir(exist_ok=True)
-        before = {code: {_key(m.id): m.string for m in _read(_po(folder, code), code) if m.id}
-                  for code in LANGUAGES if _po(folder, code).exists()}
+        old = {code: _read(_po(folder, code), code) for code in LANGUAGES
+               if _po(folder, code).exists()}
+        before = {code: {_key(m.id): m.string for m in catalogue if m.id}
+                  for code, catalogue in old.items()}
         arguments = [sys.executable, "-m", "django", "makemessages", "--no-location",
                      "--no-obsolete", *extra, *[f"-l{code}" for code in LANGUAGES]]
         subprocess.run(arguments, cwd=folder, env=env, check=True)
         for code in LANGUAGES:
             path = _po(folder, code)
             catalogue = _read(path, code)
+            if code in old:  # a new date in every header would make every merge conflict
+                catalogue.creation_date = old[code].creation_date
             known = before.get(code, {})
             for message in catalogue:
                 if not message.fuzzy:

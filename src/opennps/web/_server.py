@@ -79,9 +79,29 @@ def _moment(text: str, utc: Any, datetime: Any) -> Any:
     return datetime.fromisoformat(text).replace(tzinfo=utc)
 
 
-def collect_static() -> None:
-    """Copy and compress static files into the data directory (served by WhiteNoise)."""
+def collect_static() -> bool:
+    """Copy and compress static files into the data directory (served by WhiteNoise),
+    unless they are there already from the same sources; whether it collected.
+
+    Compressing (gzip and Brotli, for each file and its hashed copy) takes seconds, and
+    the API reference's bundle makes up most of it; a start with unchanged sources skips it.
+    """
+    import hashlib
+
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+
+    sources = hashlib.sha256()
+    for finder in finders.get_finders():
+        for path, storage in sorted(finder.list([]), key=lambda item: item[0]):
+            stat = os.stat(storage.path(path))
+            sources.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    stamp = Path(settings.STATIC_ROOT) / ".opennps-sources"
+    if stamp.exists() and stamp.read_text(encoding="ascii") == sources.hexdigest():
+        return False
     call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.write_text(sources.hexdigest(), encoding="ascii")
+    return True
 
 
 def start_background_worker(data_dir: Path) -> subprocess.Popen[bytes]:

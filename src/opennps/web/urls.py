@@ -14,4 +14,8 @@ urlpatterns = [
     path("", include("opennps.web.themes.urls")),
     path("", include("opennps.web.followup.urls")),
     path("", include("opennps.web.widget.urls")),
+    path("", include("opennps.web.api.urls")),
+    path("api/", include("opennps.web.api.native.urls")),
 ]
+
+handler404 = "opennps.web.api.errors.not_found"

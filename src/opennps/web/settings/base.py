@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 from opennps.web._database import parse_database_url, sqlite_database
 
@@ -46,8 +47,12 @@ INSTALLED_APPS = [
     "opennps.web.followup",
     "opennps.web.widget",
     "opennps.web.jobs",
+    "opennps.web.api",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -95,7 +100,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Shared by every process of the service (web workers and `opennps worker`): the Themes
 # report computed in the background is read by the page. The table is made by a migration.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                      "LOCATION": "opennps_cache"}}
+                      "LOCATION": "opennps_cache", "OPTIONS": {"MAX_ENTRIES": 100_000}}}
 
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": parse_database_url(os.environ["DATABASE_URL"])}
@@ -136,6 +141,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Source maps are for developers' tools: not worth compressing at every collectstatic.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
+
 # An upload bigger than this is streamed to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -156,6 +164,34 @@ CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# The native API (/api/): keys, their scope and rate limit; the schema by drf-spectacular,
+# its interactive reference with Swagger UI served from the app (drf-spectacular-sidecar).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["opennps.web.api.native.auth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["opennps.web.api.native.auth.HasKey"],
+    "DEFAULT_THROTTLE_CLASSES": ["opennps.web.api.native.auth.KeyRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser",
+                               "rest_framework.parsers.FormParser"],
+    "DEFAULT_SCHEMA_CLASS": "opennps.web.api.native.schema.Schema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OpenNPS API",
+    "DESCRIPTION": "Surveys, answers and their figures. Authenticate with an API key of your "
+                   "organisation: Authorization: Bearer KEY.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Survey.default_language and Response.language share the choices: one enum, "Language".
+    "ENUM_NAME_OVERRIDES": {"LanguageEnum": "opennps.web.settings.base.LANGUAGES"},
+}
 
 OPENNPS = {
     "BASE_URL": os.environ.get("OPENNPS_BASE_URL", ""),
