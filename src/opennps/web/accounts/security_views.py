@@ -81,7 +81,7 @@ class OrganisationSettingsForm(forms.ModelForm):
 
 
 @require_http_methods(["GET", "POST"])
-@member_required([Role.OWNER])
+@member_required([str(Role.OWNER)])
 def organisation_settings(request: HttpRequest) -> HttpResponse:
     """The owner's settings: name, two-factor requirement, retention of answers."""
     organisation = organisation_of(request)

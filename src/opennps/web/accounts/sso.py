@@ -71,8 +71,9 @@ def discovery(issuer: str) -> dict[str, Any]:
 def oidc_setting(attr: str, *args: Any) -> Any:
     """A mozilla-django-oidc setting; an endpoint left empty comes from discovery."""
     value = import_from_settings(attr, *args)
-    if attr in DISCOVERED and not value and getattr(settings, "OIDC_OP_ISSUER", ""):
-        return discovery(settings.OIDC_OP_ISSUER).get(DISCOVERED[attr], value)
+    issuer = str(getattr(settings, "OIDC_OP_ISSUER", None) or "")
+    if attr in DISCOVERED and not value and issuer:
+        return discovery(issuer).get(DISCOVERED[attr], value)
     return value
 
 

@@ -57,7 +57,7 @@ def acting_as(actor: Actor) -> Iterator[Actor]:
 
 def actor_from_request(request: Any) -> Actor:
     """The request's user (if signed in), with its address when storing them is on."""
-    user = getattr(request, "user", None)
+    user: Any = getattr(request, "user", None)
     signed_in = bool(getattr(user, "is_authenticated", False))
     store = opennps_settings()["STORE_CLIENT_ADDRESSES"]
     return Actor(user=user if signed_in else None,
@@ -75,7 +75,7 @@ def _target(target: Any) -> tuple[str, str, str]:
     return target._meta.model_name, str(target.pk), str(target)[:255]
 
 
-def record(action: Action | str, *, organisation: Any = None, target: Any = None,
+def record(action: Any, *, organisation: Any = None, target: Any = None,
            details: dict[str, Any] | None = None, actor: Actor | None = None,
            user: Any = None) -> AuditEvent:
     """Write one audit event: ``action`` on ``target`` (a model instance, or a tuple
@@ -88,7 +88,8 @@ def record(action: Action | str, *, organisation: Any = None, target: Any = None
     kind, pk, label = _target(target)
     user_obj = who.user if getattr(who.user, "pk", None) else None
     return AuditEvent.objects.create(
-        organisation_id=getattr(organisation, "pk", organisation), at=timezone.now(), actor=user_obj,
+        organisation_id=getattr(organisation, "pk", organisation), at=timezone.now(),
+        actor=user_obj,
         actor_label=who.label[:254], action=str(Action(action)), target_type=kind,
         target_id=pk, target_label=label, details=details or {},
         client_address=who.address or None, user_agent=who.user_agent)
