@@ -85,7 +85,9 @@ class OrganisationSettingsForm(forms.ModelForm):
 def organisation_settings(request: HttpRequest) -> HttpResponse:
     """The owner's settings: name, two-factor requirement, retention of answers."""
     organisation = organisation_of(request)
-    form = OrganisationSettingsForm(posted(request), instance=organisation)
+    # The form validates a copy: the service compares the values with the saved ones.
+    form = OrganisationSettingsForm(posted(request),
+                                    instance=Organisation.objects.get(pk=organisation.pk))
     if request.method == "POST" and form.is_valid():
         services.update_settings(organisation, **form.cleaned_data)
         messages.success(request, _("The settings were saved."))
