@@ -43,6 +43,13 @@ class ErasureReport:
     def answers(self) -> int:
         return self.counts.get("surveys.response", 0)
 
+    def rows(self) -> list[tuple[str, int]]:
+        """(what, how many) for people to read: the models' names in the active language."""
+        from django.apps import apps
+
+        return [(str(apps.get_model(label)._meta.verbose_name_plural).capitalize(), count)
+                for label, count in sorted(self.counts.items())]
+
 
 def _answers(person: Person) -> Any:
     """The person's answers: through their requests, linked to them, or given on an open
