@@ -131,8 +131,16 @@ class ErasureTests(TestCase):
         self.assertContains(missing, "Nobody with this email address", status_code=400)
 
     def test_the_cli_erases_with_a_dry_run_first(self) -> None:
+        from unittest import mock
+
+        from opennps.web import _setup
         from opennps.web.commands import erase_person as command
         from opennps.web.commands import export_person as export
+
+        # The commands set Django up and migrate; inside the tests that is already done.
+        patch = mock.patch.object(_setup, "configure", lambda data_dir=None, migrate=True: None)
+        patch.start()
+        self.addCleanup(patch.stop)
 
         result = CliRunner().invoke(export, ["anna@example.com", "--organisation", "Acme"])
         self.assertEqual(result.exit_code, 0, result.output)
