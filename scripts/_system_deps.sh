@@ -4,6 +4,7 @@
 #   gettext   msgfmt/xgettext for Django's makemessages/compilemessages
 #   libpango-1.0-0, libpangoft2-1.0-0, fonts-dejavu-core  WeasyPrint's PDF reports
 #   poppler-utils  pdftoppm, which renders the PDF reports to images in their tests
+#   nodejs, npm    the OpenID Connect provider of the single sign-on tests (_node_deps.sh)
 _opennps_missing=()
 command -v chromium >/dev/null 2>&1 || _opennps_missing+=(chromium)
 command -v msgfmt >/dev/null 2>&1 || _opennps_missing+=(gettext)
@@ -11,6 +12,8 @@ ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' \
     || _opennps_missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 [ -d /usr/share/fonts/truetype/dejavu ] || _opennps_missing+=(fonts-dejavu-core)
 command -v pdftoppm >/dev/null 2>&1 || _opennps_missing+=(poppler-utils)
+command -v node >/dev/null 2>&1 || _opennps_missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || _opennps_missing+=(npm)
 if [ "${#_opennps_missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "opennps: installing ${_opennps_missing[*]}" >&2
