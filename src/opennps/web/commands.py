@@ -182,6 +182,7 @@ def createuser(email: str, organisation: str, role: str, password: str | None,
 
     from opennps.web.accounts import services
     from opennps.web.accounts.models import Organisation
+    from opennps.web.audit.services import Actor, acting_as
 
     try:
         validate_email(email)
@@ -190,13 +191,14 @@ def createuser(email: str, organisation: str, role: str, password: str | None,
               % {"email": email})
     given = password or services.generate_password()
     existing = Organisation.objects.filter(name=organisation).order_by("pk").first()
-    if existing is None and role == "owner":
-        services.create_organisation(organisation, owner_email=email, password=given)
-    else:
-        existing = existing or Organisation.objects.create(name=organisation)
-        membership = services.add_member(existing, email=email, role=role)
-        membership.user.set_password(given)
-        membership.user.save(update_fields=["password"])
+    with acting_as(Actor(label="cli")):
+        if existing is None and role == "owner":
+            services.create_organisation(organisation, owner_email=email, password=given)
+        else:
+            existing = existing or Organisation.objects.create(name=organisation)
+            membership = services.add_member(existing, email=email, role=role)
+            membership.user.set_password(given)
+            membership.user.save(update_fields=["password"])
     click.echo(_("User %(email)s is %(role)s of %(organisation)s.")
                % {"email": email, "role": role, "organisation": organisation})
     if not password:
@@ -235,11 +237,14 @@ def import_(path: Path, survey_id: int, score_column: str | None, comment_column
     if survey is None:
         _fail(_("There is no survey %(id)s. The survey's id is the number in its address, "
                 "e.g. /surveys/3/.") % {"id": survey_id})
+    from opennps.web.audit.services import Actor, acting_as
+
     try:
-        report = import_responses(
-            survey, path, score_column=score_column, comment_column=comment_column,
-            date_column=date_column, sheet=sheet, language=language,
-            skip_invalid=skip_invalid, dry_run=dry_run)
+        with acting_as(Actor(label="cli")):
+            report = import_responses(
+                survey, path, score_column=score_column, comment_column=comment_column,
+                date_column=date_column, sheet=sheet, language=language,
+                skip_invalid=skip_invalid, dry_run=dry_run)
     except OpenNPSError as error:
         _fail(str(error))
     for line in report.errors:
