@@ -113,6 +113,9 @@ def pages(data: dict[str, Any]) -> list[str]:
         if "uidb64" in keys or name in {"accounts:logout", "accounts:oidc_start",
                                         "accounts:oidc_callback", "set_language"}:
             continue
+        missing = set(keys) - set(values)
+        assert not missing, (f"{name}: give a value for {sorted(missing)} in pages() so that "
+                             "its page is checked too")
         kwargs = {k: (data["person"].pk if name.startswith("privacy:") and k == "pk"
                       else values[k]) for k in keys}
         url = reverse(name, kwargs=kwargs)
@@ -173,14 +176,16 @@ def test_no_payload_runs_on_any_page(browser: Any, live_server: Any, tmp_path: P
         # Focus every field and link, so that an injected autofocus/onfocus would fire.
         page.keyboard.press("Tab")
     assert visited > 30
-    # The HTML report, shown in the browser with the headers it is served with.
-    report_url = live_server.url + reverse("dashboard:report", args=[data["survey"].pk])
+    # The HTML report (a download), shown in the browser with the policy it is served with.
+    path = reverse("dashboard:report", args=[data["survey"].pk])
+    report_url = live_server.url + path
+    download = client.get(path)
+    assert download.status_code == 200
 
     def shown_inline(route: Any) -> None:
-        fetched = route.fetch()
-        headers = {k: v for k, v in fetched.headers.items()
-                   if k.lower() != "content-disposition"}
-        route.fulfill(response=fetched, headers=headers)
+        route.fulfill(status=200, body=download.content, headers={
+            "Content-Type": download.headers["Content-Type"],
+            "Content-Security-Policy": download.headers["Content-Security-Policy"]})
 
     page.route(report_url, shown_inline)
     page.goto(report_url)

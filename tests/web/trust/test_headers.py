@@ -42,6 +42,9 @@ class HeaderTests(TestCase):
             keys = list(pattern.pattern.converters)
             if "question_pk" in keys or name.startswith("privacy:") or "uidb64" in keys:
                 continue
+            missing = set(keys) - set(values)
+            assert not missing, (f"{name}: give a value for {sorted(missing)} in pages() so "
+                                 "that its headers are checked too")
             urls.append(reverse(name, kwargs={k: values[k] for k in keys}))
         return urls
 

@@ -180,6 +180,18 @@ class TwoFactorTests(TestCase):
         self.assertTrue(AuditEvent.objects.filter(action=Action.SETTINGS_CHANGED,
                                                   organisation=self.organisation).exists())
 
+    def test_an_older_session_gives_a_code_once_the_owner_requires_it(self) -> None:
+        device, _codes = self.turn_on()
+        self.client.force_login(self.user)  # a session that gave no second factor
+        self.assertEqual(self.client.get(reverse("surveys:list")).status_code, 200)
+        update_settings(self.organisation, require_two_factor=True)
+        self.assertRedirects(self.client.get(reverse("surveys:list")),
+                             reverse("accounts:two_factor"))
+        page = self.client.post(reverse("accounts:two_factor"),
+                                {"action": "verify", "code": code_for(device, drift=1)})
+        self.assertRedirects(page, reverse("surveys:list"))
+        self.assertEqual(self.client.get(reverse("surveys:list")).status_code, 200)
+
     def test_only_the_owner_changes_the_organisation_settings(self) -> None:
         admin = make_user(self.organisation, role=Role.ADMIN)
         self.client.force_login(admin)

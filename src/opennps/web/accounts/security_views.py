@@ -49,9 +49,12 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
             if codes is not None:
                 otp_login(request, device)
                 enabled = accepted = True
-        elif action in ("codes", "disable") and enabled and two_factor.verify(
-                user, code, organisation=organisation):
+        elif action in ("codes", "disable", "verify") and enabled and (
+                device := two_factor.verify(user, code, organisation=organisation)):
             accepted = True
+            otp_login(request, device)  # a session from before two-factor was turned on
+            if action == "verify":
+                return redirect("surveys:list")
             if action == "codes":
                 codes = two_factor.new_recovery_codes(user, organisation=organisation)
             elif required:
@@ -65,8 +68,10 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
             form.add_error("code", _("This code is wrong or was used already. Type the six "
                                      "digits your app shows now."))
     status = 400 if form.errors else 200
+    is_verified = getattr(user, "is_verified", None)
     context = {"enabled": enabled, "form": CodeForm() if codes else form, "codes": codes,
                "required": required,
+               "unverified": enabled and not (callable(is_verified) and is_verified()),
                "left": two_factor.recovery_codes_left(user) if enabled else 0}
     if not enabled:
         device = two_factor.pending_device(user)
