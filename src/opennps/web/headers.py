@@ -24,9 +24,14 @@ import hashlib
 import re
 from base64 import b64encode
 from collections.abc import Callable, Iterable
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any
 
+from csp.constants import HEADER
+from csp.middleware import CheckableLazyObject
+from csp.middleware import CSPMiddleware as _CSPMiddleware
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponseBase
 
 ORIGIN = re.compile(r"^(https://[a-z0-9.-]+(:\d{1,5})?|http://(localhost|127\.0\.0\.1|\[::1\])"
@@ -93,3 +98,41 @@ def _replace(response: HttpResponseBase, directives: dict[str, list[str]]) -> Ht
     current.update(directives)
     response._csp_replace = current  # type: ignore[attr-defined]
     return response
+
+
+@lru_cache(maxsize=1)
+def site_policy() -> str:
+    """The Content-Security-Policy of ``settings.CONTENT_SECURITY_POLICY``, built once."""
+    from csp.utils import build_policy
+
+    return str(build_policy())
+
+
+@receiver(setting_changed)
+def _reset(*, setting: str, **kwargs: Any) -> None:
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        site_policy.cache_clear()
+
+
+class CSPMiddleware(_CSPMiddleware):
+    """django-csp's middleware, with the site's own policy built once instead of for every
+    response (it took 0.4 ms, a tenth of an answer's time): responses that change nothing
+    (no nonce used, no per-view change, no report-only policy) get the cached header; the
+    others go through django-csp as they are."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase
+                         ) -> HttpResponseBase:
+        from django.conf import settings
+
+        changed = any(getattr(response, name, None) for name in (
+            "_csp_config", "_csp_update", "_csp_replace", "_csp_exempt"))
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
+        if (changed or getattr(request, "_csp_nonce", None) is not None
+                or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+                or policy.get("EXCLUDE_URL_PREFIXES") or settings.DEBUG
+                or HEADER in response):
+            return super().process_response(request, response)
+        response[HEADER] = site_policy()
+        request.csp_nonce = CheckableLazyObject(  # type: ignore[attr-defined]
+            self._csp_nonce_post_response)
+        return response

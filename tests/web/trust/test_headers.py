@@ -104,6 +104,30 @@ class HeaderTests(TestCase):
         untouched = embed(HttpResponse(), frame_ancestors=["not an origin"])
         self.assertFalse(getattr(untouched, "xframe_options_exempt", False))
 
+    def test_the_cached_policy_is_django_csps_and_a_nonce_still_reaches_the_header(self) -> None:
+        from csp.utils import build_policy
+        from django.http import HttpResponse
+        from django.test import RequestFactory
+
+        from opennps.web.headers import CSPMiddleware, site_policy
+
+        self.assertEqual(site_policy(), build_policy())
+        page = self.client.get(reverse("accounts:login"))
+        self.assertEqual(page.headers["Content-Security-Policy"], build_policy())
+
+        def view(request: object) -> HttpResponse:
+            return HttpResponse(f"<script nonce='{request.csp_nonce}'></script>")
+
+        request = RequestFactory().get("/")
+        middleware = CSPMiddleware(view)
+        middleware.process_request(request)
+        response = middleware.process_response(request, view(request))
+        self.assertIn(f"'nonce-{request._csp_nonce}'",
+                      directives(response.headers["Content-Security-Policy"])["script-src"])
+        with override_settings(CONTENT_SECURITY_POLICY={"DIRECTIVES": {"default-src": ["'none'"]}}):
+            self.assertEqual(self.client.get(reverse("accounts:login"))
+                             .headers["Content-Security-Policy"], "default-src 'none'")
+
     def test_the_html_report_allows_its_own_stylesheet_by_hash_only(self) -> None:
         self.client.force_login(self.owner)
         for score in (10, 3, 7):
