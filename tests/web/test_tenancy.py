@@ -28,7 +28,8 @@ UNSCOPED = {"home", "accounts:login", "accounts:logout", "accounts:password_rese
             "accounts:password_reset_complete", "set_language", "surveys:list",
             "surveys:create", "accounts:team", "accounts:add_member",
             "accounts:two_factor_verify", "accounts:two_factor", "accounts:oidc_start",
-            "accounts:oidc_callback", "accounts:settings", "audit:log", "privacy:find"}
+            "accounts:oidc_callback", "accounts:settings", "audit:log", "privacy:find",
+            "admin_login"}
 # Downloads behind a query parameter of a scoped page, tried as well.
 EXPORTS = ["?format=csv", "?format=pdf"]
 

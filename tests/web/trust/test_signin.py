@@ -75,6 +75,14 @@ class ThrottleTests(TestCase):
                                     started=timezone.now() - timedelta(hours=1))
         self.assertEqual(sign_in(self.client, "ana@example.com", PASSWORD).status_code, 302)
 
+    def test_the_admin_signs_in_through_the_throttled_sign_in(self) -> None:
+        page = self.client.get("/admin/login/?next=/admin/")
+        self.assertRedirects(page, reverse("accounts:login") + "?next=/admin/",
+                             fetch_redirect_response=False)
+        self.assertEqual(self.client.post("/admin/login/", {
+            "username": "ana@example.com", "password": PASSWORD}).status_code, 302)
+        self.assertNotIn("_auth_user_id", self.client.session)
+
     def test_neither_the_address_nor_the_email_is_stored(self) -> None:
         sign_in(self.client, "ana@example.com", "wrong", address="203.0.113.99")
         stored = " ".join(f"{a.key} {a.failures}" for a in LoginAttempt.objects.all())
