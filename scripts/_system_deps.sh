@@ -5,6 +5,7 @@
 #   libpango-1.0-0, libpangoft2-1.0-0, fonts-dejavu-core  WeasyPrint's PDF reports
 #   poppler-utils  pdftoppm, which renders the PDF reports to images in their tests
 #   default-jre-headless  Java 17+ for Spark in local mode (the engine's Spark tests)
+#   nodejs, npm    the OpenID Connect provider of the single sign-on tests (_node_deps.sh)
 _opennps_missing=()
 command -v chromium >/dev/null 2>&1 || _opennps_missing+=(chromium)
 command -v msgfmt >/dev/null 2>&1 || _opennps_missing+=(gettext)
@@ -15,6 +16,8 @@ command -v pdftoppm >/dev/null 2>&1 || _opennps_missing+=(poppler-utils)
 # Spark 4 needs Java 17 or later: `java -version` prints e.g. 'openjdk version "17.0.15"'.
 _opennps_java=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
 [ "${_opennps_java:-0}" -ge 17 ] 2>/dev/null || _opennps_missing+=(default-jre-headless)
+command -v node >/dev/null 2>&1 || _opennps_missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || _opennps_missing+=(npm)
 if [ "${#_opennps_missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "opennps: installing ${_opennps_missing[*]}" >&2

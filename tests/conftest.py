@@ -44,3 +44,13 @@ def browser() -> Iterator[Any]:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(autouse=True)
+def _cli_language_reset() -> Iterator[None]:
+    """A CLI run with --lang sets the library's language for the thread; the next test
+    starts from the environment's again."""
+    yield
+    from opennps import _i18n
+
+    _i18n.activate(None)

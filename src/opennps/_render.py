@@ -6,7 +6,6 @@ Markdown are for people: one decimal, headers translated, notes under the table.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -14,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from opennps import _spreadsheet
 from opennps._i18n import N_, ngettext
 from opennps._i18n import gettext as _
 from opennps.analysis import FileAnalysis, FileComparison, skipped_fields, skipped_summary
@@ -112,7 +112,7 @@ def _markdown(table: Table) -> str:
 
 def _csv(table: Table) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = _spreadsheet.writer(buffer, lineterminator="\n")
     writer.writerow(table.keys)
     writer.writerows([["" if v is None else v for v in row] for row in table.rows])
     return buffer.getvalue()

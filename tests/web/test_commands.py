@@ -26,7 +26,9 @@ def test_importing_the_commands_does_not_import_django() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
-    assert [c.name for c in COMMANDS] == ["serve", "worker", "createuser", "import"]
+    assert [c.name for c in COMMANDS] == ["serve", "worker", "createuser", "import",
+                                          "erase-person", "export-person", "backup",
+                                          "restore"]
 
 
 def test_the_secret_key_is_made_once_and_kept_private(tmp_path: Path,

@@ -16,12 +16,12 @@ same way, never an error. A date that does not parse stops the analysis only whe
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from opennps import _spreadsheet
 from opennps._i18n import gettext as _
 from opennps.analysis import DATE_COLUMN, BadRows, Skipped
 from opennps.errors import MissingColumnError
@@ -74,7 +74,7 @@ def write_tags(stream: IO[str]) -> Callable[[TaggedAnswer], None]:
     2,,
     <BLANKLINE>
     """
-    writer = csv.writer(stream)
+    writer = _spreadsheet.writer(stream)
     writer.writerow(["row", "language", "themes"])
 
     def write(tagged: TaggedAnswer) -> None:

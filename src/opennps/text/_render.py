@@ -6,12 +6,12 @@ Tables and Markdown are for people: one decimal, translated headers, notes at th
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Sequence
 from typing import Any
 
+from opennps import _spreadsheet
 from opennps._i18n import gettext as _
 from opennps.analysis import skipped_fields, skipped_summary
 from opennps.errors import InvalidArgumentError
@@ -92,7 +92,7 @@ def themes_document(result: FileThemes | ThemesReport) -> dict[str, Any]:
 
 def _csv(report: ThemesReport) -> str:
     out = io.StringIO()
-    raw = csv.writer(out, lineterminator="\n")
+    raw = _spreadsheet.writer(out, lineterminator="\n")
     raw.writerow(_CSV_KEYS)
 
     class _Writer:

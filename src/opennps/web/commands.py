@@ -1,4 +1,5 @@
-"""CLI commands of the survey service: ``serve``, ``worker``, ``createuser`` and ``import``.
+"""CLI commands of the survey service: ``serve``, ``worker``, ``createuser``, ``import``,
+``erase-person``, ``export-person``, ``backup`` and ``restore``.
 
 Importing this module does not import Django (``opennps --help`` stays fast); each
 command sets Django up when it runs. Texts come from the service's own catalogue
@@ -181,6 +182,7 @@ def createuser(email: str, organisation: str, role: str, password: str | None,
 
     from opennps.web.accounts import services
     from opennps.web.accounts.models import Organisation
+    from opennps.web.audit.services import Actor, acting_as
 
     try:
         validate_email(email)
@@ -189,13 +191,14 @@ def createuser(email: str, organisation: str, role: str, password: str | None,
               % {"email": email})
     given = password or services.generate_password()
     existing = Organisation.objects.filter(name=organisation).order_by("pk").first()
-    if existing is None and role == "owner":
-        services.create_organisation(organisation, owner_email=email, password=given)
-    else:
-        existing = existing or Organisation.objects.create(name=organisation)
-        membership = services.add_member(existing, email=email, role=role)
-        membership.user.set_password(given)
-        membership.user.save(update_fields=["password"])
+    with acting_as(Actor(label="cli")):
+        if existing is None and role == "owner":
+            services.create_organisation(organisation, owner_email=email, password=given)
+        else:
+            existing = existing or Organisation.objects.create(name=organisation)
+            membership = services.add_member(existing, email=email, role=role)
+            membership.user.set_password(given)
+            membership.user.save(update_fields=["password"])
     click.echo(_("User %(email)s is %(role)s of %(organisation)s.")
                % {"email": email, "role": role, "organisation": organisation})
     if not password:
@@ -234,11 +237,14 @@ def import_(path: Path, survey_id: int, score_column: str | None, comment_column
     if survey is None:
         _fail(_("There is no survey %(id)s. The survey's id is the number in its address, "
                 "e.g. /surveys/3/.") % {"id": survey_id})
+    from opennps.web.audit.services import Actor, acting_as
+
     try:
-        report = import_responses(
-            survey, path, score_column=score_column, comment_column=comment_column,
-            date_column=date_column, sheet=sheet, language=language,
-            skip_invalid=skip_invalid, dry_run=dry_run)
+        with acting_as(Actor(label="cli")):
+            report = import_responses(
+                survey, path, score_column=score_column, comment_column=comment_column,
+                date_column=date_column, sheet=sheet, language=language,
+                skip_invalid=skip_invalid, dry_run=dry_run)
     except OpenNPSError as error:
         _fail(str(error))
     for line in report.errors:
@@ -257,4 +263,153 @@ def import_(path: Path, survey_id: int, score_column: str | None, comment_column
         "skipped": report.already_imported, "invalid": report.invalid})
 
 
-COMMANDS = (serve, worker, createuser, import_)
+def _organisation(name: str) -> Any:
+    """The organisation named ``name`` (or with that id)."""
+    from opennps.web.accounts.models import Organisation
+
+    found = list(Organisation.objects.filter(name=name).order_by("pk")[:2])
+    if not found and name.isdigit():
+        found = list(Organisation.objects.filter(pk=int(name)))
+    if not found:
+        _fail(_("There is no organisation %(name)s. Give its name as on the Team page, or "
+                "its id.") % {"name": name})
+    if len(found) > 1:
+        _fail(_("Several organisations are named %(name)s; give the id of the one you mean.")
+              % {"name": name})
+    return found[0]
+
+
+def _person(email: str, organisation_name: str) -> Any:
+    from opennps.web.people.erasure import find_person
+
+    person = find_person(_organisation(organisation_name), email)
+    if person is None:
+        _fail(_("Nobody with the email address %(email)s is known in %(organisation)s.")
+              % {"email": email, "organisation": organisation_name})
+    return person
+
+
+organisation_option = option(
+    "--organisation", required=True,
+    help=gettext_noop("Name (or id) of the organisation the person belongs to."))
+
+
+@click.command("erase-person", cls=Command, help=gettext_noop(
+    "Erase a person and everything held about them (GDPR): their details, invitations, "
+    "answers with comments, tags, themes and notes. The dashboard is recounted without "
+    "them; the audit log keeps only that an erasure happened.\n\n"
+    "\b\nExample:\n  opennps erase-person anna@example.com --organisation Acme --dry-run"))
+@click.argument("email")
+@organisation_option
+@option("--dry-run", is_flag=True,
+        help=gettext_noop("Show what would be erased; erase nothing."))
+@data_dir_option
+def erase_person(email: str, organisation: str, dry_run: bool, data_dir: Path | None) -> None:
+    from opennps.web._setup import configure
+
+    configure(data_dir)
+    from opennps.web.audit.services import Actor, acting_as
+    from opennps.web.people.erasure import erase_person as erase
+
+    with acting_as(Actor(label="cli")):
+        person = _person(email, organisation)
+        report = erase(person, dry_run=dry_run)
+    for kind, count in sorted(report.counts.items()):
+        click.echo(f"{kind}: {count}")
+    if dry_run:
+        click.echo(_("Nothing was erased (--dry-run): %(answers)s answers would be.")
+                   % {"answers": report.answers})
+    else:
+        click.echo(_("Erased %(email)s with %(answers)s answers.")
+                   % {"email": email, "answers": report.answers})
+
+
+@click.command("export-person", cls=Command, help=gettext_noop(
+    "Export everything held about a person as JSON (a GDPR access request).\n\n"
+    "\b\nExample:\n  opennps export-person anna@example.com --organisation Acme -o anna.json"))
+@click.argument("email")
+@organisation_option
+@option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+        help=gettext_noop("File to write (default: standard output)."))
+@data_dir_option
+def export_person(email: str, organisation: str, output: str, data_dir: Path | None) -> None:
+    from opennps.web._setup import configure
+
+    configure(data_dir)
+    import json
+
+    from opennps.web.audit.models import Action
+    from opennps.web.audit.services import Actor, acting_as, record
+    from opennps.web.people.erasure import export_person as export
+
+    with acting_as(Actor(label="cli")):
+        person = _person(email, organisation)
+        text = json.dumps(export(person), ensure_ascii=False, indent=2) + "\n"
+        record(Action.PERSON_EXPORTED, organisation=person.organisation_id,
+               target=("person", person.pk, person))
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+
+
+def _database_file(data_dir: Path | None) -> Path:
+    from opennps.errors import OpenNPSError
+    from opennps.web import _backup, _setup
+
+    _setup.prepare_environment(data_dir)
+    try:
+        return _backup.sqlite_file(os.environ["DATABASE_URL"])
+    except OpenNPSError as error:
+        _fail(str(error))
+        raise
+
+
+@click.command(cls=Command, help=gettext_noop(
+    "Back up the embedded SQLite database while the service runs (SQLite's online backup), "
+    "into one checked file. For PostgreSQL use pg_dump (docs/security.md).\n\n"
+    "\b\nExample:\n  opennps backup --data-dir /var/lib/opennps -o /backups/opennps.sqlite3"))
+@option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+        help=gettext_noop("File to write (default: opennps-backup-DATE-TIME.sqlite3 here)."))
+@data_dir_option
+def backup(output: Path | None, data_dir: Path | None) -> None:
+    from datetime import datetime
+
+    from opennps.errors import OpenNPSError
+    from opennps.web import _backup
+
+    database = _database_file(data_dir)
+    target = output or Path(f"opennps-backup-{datetime.now():%Y%m%d-%H%M%S}.sqlite3")
+    try:
+        done = _backup.backup(database, target)
+    except OpenNPSError as error:
+        _fail(str(error))
+        return
+    click.echo(_("Backed up %(answers)s answers of %(surveys)s surveys to %(path)s.")
+               % {"answers": done.answers, "surveys": done.surveys, "path": done.path})
+
+
+@click.command(cls=Command, help=gettext_noop(
+    "Restore a backup made by `opennps backup` into a data folder. Stop the service first; "
+    "an existing database is replaced only with --force.\n\n"
+    "\b\nExample:\n  opennps restore /backups/opennps.sqlite3 --data-dir /var/lib/opennps"))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@option("--force", is_flag=True,
+        help=gettext_noop("Replace the data folder's database (its data are lost)."))
+@data_dir_option
+def restore(path: Path, force: bool, data_dir: Path | None) -> None:
+    from opennps.errors import OpenNPSError
+    from opennps.web import _backup
+
+    database = _database_file(data_dir)
+    try:
+        done = _backup.restore(path, database, force=force)
+    except OpenNPSError as error:
+        _fail(str(error))
+        return
+    click.echo(_("Restored %(answers)s answers of %(surveys)s surveys into %(path)s. Start "
+                 "the service; it applies any newer migrations.")
+               % {"answers": done.answers, "surveys": done.surveys, "path": done.path})
+
+
+COMMANDS = (serve, worker, createuser, import_, erase_person, export_person, backup, restore)

@@ -69,6 +69,27 @@ DEFAULTS: dict[str, Any] = {
     "DIGEST_HOUR": 7,
     # E-mail digests: the newest detractor comments shown per survey.
     "DIGEST_COMMENTS": 5,
+    # Origins (https://intranet.example.com) that may show the kiosk in a frame; none: no
+    # page may be framed.
+    "KIOSK_FRAME_ANCESTORS": [],
+    # Days the audit log keeps its events (a daily job deletes older ones).
+    "AUDIT_RETENTION_DAYS": 365,
+    # Store the client's IP address and user agent with audit events (off: never stored).
+    "STORE_CLIENT_ADDRESSES": False,
+    # Failed sign-ins allowed per account and per client address (a salted hash of it is
+    # counted, never the address) before sign-in is refused for LOGIN_LOCKOUT_SECONDS.
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+    "LOGIN_LOCKOUT_SECONDS": 900,
+    # Single sign-on: which organisation a new user joins, by e-mail domain
+    # ("example.com=Acme; example.org=Acme Labs") or by a claim that names it, with which
+    # role (or the role named by a claim).
+    "OIDC_ORGANISATIONS": "",
+    "OIDC_ORGANISATION_CLAIM": "",
+    "OIDC_DEFAULT_ROLE": "agent",
+    "OIDC_ROLE_CLAIM": "",
+    # The name shown on the sign-in button ("Sign in with Google Workspace").
+    "OIDC_PROVIDER_NAME": "",
 }
 
 

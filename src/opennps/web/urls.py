@@ -3,10 +3,14 @@
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", lambda request: redirect("surveys:list"), name="home"),
     path("accounts/", include("opennps.web.accounts.urls")),
+    # The admin signs in through the service's sign-in (throttled, with the second factor).
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True),
+         name="admin_login"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("opennps.web.surveys.urls")),
@@ -16,6 +20,8 @@ urlpatterns = [
     path("", include("opennps.web.widget.urls")),
     path("", include("opennps.web.api.urls")),
     path("api/", include("opennps.web.api.native.urls")),
+    path("", include("opennps.web.audit.urls")),
+    path("", include("opennps.web.audit.privacy_urls")),
 ]
 
 handler404 = "opennps.web.api.errors.not_found"

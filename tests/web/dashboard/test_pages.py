@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from opennps.web.accounts.models import Role
+from opennps.web.audit.models import Action, AuditEvent
 from opennps.web.surveys.models import Response, SurveyRequest
 
 from ..factories import make_organisation, make_survey, make_user
@@ -246,8 +247,11 @@ class ReportDownloadTests(TestCase):
         self.assertIn('<html lang="pl">', html)
         self.assertIn("Shop survey", html)
         # Session, user, membership, the survey with its roll-up mark; the fingerprint of
-        # the answers changed since the mark (docs/dashboard.md); the cells.
-        self.assertLessEqual(len(queries), 6)
+        # the answers changed since the mark (docs/dashboard.md); the cells; the audit
+        # log's record of the download.
+        self.assertLessEqual(len(queries), 7)
+        self.assertTrue(AuditEvent.objects.filter(action=Action.REPORT_DOWNLOADED,
+                                                  target_id=str(self.survey.pk)).exists())
 
     def test_pdf_report_downloads(self) -> None:
         download = self.client.get(reverse("dashboard:report", args=[self.survey.pk]),

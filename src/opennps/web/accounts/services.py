@@ -15,6 +15,9 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from opennps.web.audit.models import Action
+from opennps.web.audit.services import record
+
 from .models import Membership, Organisation, Role
 
 
@@ -57,6 +60,8 @@ def create_organisation(
         given = password
     organisation = Organisation.objects.create(name=name)
     Membership.objects.create(user=user, organisation=organisation, role=Role.OWNER)
+    record(Action.ORGANISATION_CREATED, organisation=organisation, target=organisation,
+           details={"owner": user.email})
     return organisation, user, given
 
 
@@ -71,10 +76,33 @@ def add_member(organisation: Organisation, *, email: str, role: str) -> Membersh
     membership, created = Membership.objects.get_or_create(
         user=user, organisation=organisation, defaults={"role": role}
     )
-    if not created and membership.role != role:
+    if created:
+        record(Action.MEMBER_ADDED, organisation=organisation, target=user,
+               details={"role": role})
+    elif membership.role != role:
+        record(Action.ROLE_CHANGED, organisation=organisation, target=user,
+               details={"from": membership.role, "to": role})
         membership.role = role
         membership.save(update_fields=["role"])
     return membership
+
+
+SETTINGS_FIELDS = ("name", "require_two_factor", "retention_months", "retention_action")
+
+
+@transaction.atomic
+def update_settings(organisation: Organisation, **fields: Any) -> Organisation:
+    """Change the organisation's name, two-factor requirement or retention policy."""
+    changed = {}
+    for name in SETTINGS_FIELDS:
+        if name in fields and getattr(organisation, name) != fields[name]:
+            changed[name] = {"from": getattr(organisation, name), "to": fields[name]}
+            setattr(organisation, name, fields[name])
+    if changed:
+        organisation.save(update_fields=list(changed))
+        record(Action.SETTINGS_CHANGED, organisation=organisation, target=organisation,
+               details=changed)
+    return organisation
 
 
 def send_invitation(email: str, *, base_url: str, language: str = "en") -> bool:

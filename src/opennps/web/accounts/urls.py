@@ -1,13 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import security_views, signin, sso, views
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"),
-         name="login"),
+    path("login/", signin.SignInView.as_view(), name="login"),
+    path("login/code/", signin.verify, name="two_factor_verify"),
+    path("two-factor/", security_views.two_factor_page, name="two_factor"),
+    path("settings/", security_views.organisation_settings, name="settings"),
+    path("sso/start/", views.sso_only(sso.SignInRequestView.as_view()), name="oidc_start"),
+    path("sso/callback/", views.sso_only(sso.SignInCallbackView.as_view()),
+         name="oidc_callback"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", auth_views.PasswordResetView.as_view(
         template_name="accounts/password_reset.html",

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -11,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from opennps.web import links
 from opennps.web._http import organisation_of, role_of
 
-from . import services, tasks
+from . import services, sso, tasks
 from .decorators import member_required
 from .forms import MemberForm
 from .models import EVERYONE, MANAGE_TEAM, Role
@@ -46,3 +51,21 @@ def add_member(request: HttpRequest) -> HttpResponse:
     messages.success(request, _("%(email)s was added and sent a link to choose a password.")
                      % {"email": email})
     return redirect("accounts:team")
+
+
+def sso_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A single sign-on view: 404 while it is not configured; an unreachable provider
+    sends the person back to the sign-in page with a message."""
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        import requests
+
+        if not sso.enabled():
+            raise Http404
+        try:
+            return view(request, *args, **kwargs)
+        except (requests.RequestException, ImproperlyConfigured):
+            sso.logger.exception("single sign-on failed")
+            return redirect(f"{reverse('accounts:login')}?sso=failed")
+
+    return wrapper

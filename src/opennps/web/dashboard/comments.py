@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterable
@@ -10,6 +9,9 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
+from opennps import _spreadsheet
+from opennps.web.audit.models import Action
+from opennps.web.audit.services import record
 from opennps.web.surveys.filters import Filters, responses
 from opennps.web.surveys.models import Response, Survey
 
@@ -50,7 +52,12 @@ def set_tags(survey: Survey, response_id: str, tags: list[str]) -> bool:
     """Replace the tags of one of the survey's answers; False if it is not the survey's."""
     if not response_id.isdigit():
         return False
-    return bool(Response.objects.filter(survey=survey, pk=int(response_id)).update(tags=tags))
+    changed = bool(Response.objects.filter(survey=survey, pk=int(response_id)).update(tags=tags))
+    if changed:
+        record(Action.TAGS_CHANGED, organisation=survey.organisation_id,
+               target=("response", response_id, f"{survey} #{response_id}"),
+               details={"tags": tags})
+    return changed
 
 
 def person_of(answer: Response) -> str:
@@ -62,7 +69,7 @@ def person_of(answer: Response) -> str:
 def to_csv(answers: Iterable[Response]) -> str:
     """The answers as CSV (UTF-8, one row per answer, properties as key=value pairs)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = _spreadsheet.writer(out)
     writer.writerow(CSV_COLUMNS)
     for answer in answers:
         properties = "; ".join(f"{k}={v}" for k, v in sorted(answer.person_properties.items()))

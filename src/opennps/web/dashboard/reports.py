@@ -7,6 +7,13 @@ from opennps.analysis import FileAnalysis
 from opennps.report import render_html, render_pdf
 
 
+def inline_style(html: str) -> str:
+    """The text of the report's ``<style>`` element (its only inline content)."""
+    start = html.find("<style>")
+    end = html.find("</style>", start)
+    return html[start + len("<style>"):end] if start >= 0 and end > start else ""
+
+
 def render(analysis: FileAnalysis, *, language: str | None, pdf: bool,
            target: float | None) -> bytes:
     """The report as UTF-8 HTML or as PDF bytes."""

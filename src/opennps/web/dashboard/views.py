@@ -13,6 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 from opennps.web._http import organisation_of
 from opennps.web.accounts.decorators import member_required
 from opennps.web.accounts.models import EVERYONE, IMPORT_RESPONSES, MANAGE_SURVEYS
+from opennps.web.audit.models import Action
+from opennps.web.audit.services import record
+from opennps.web.headers import allow_inline_style
 from opennps.web.surveys.filters import Filters, describe, parse_filters
 from opennps.web.surveys.models import Survey
 
@@ -75,6 +78,8 @@ def comment_list(request: HttpRequest, pk: int) -> HttpResponse:
     filters = _filters(request, survey)
     answers = comments.search(survey, filters, request.GET)
     if request.GET.get("format") == "csv":
+        record(Action.EXPORTED, organisation=survey.organisation_id, target=survey,
+               details={"what": "answers", "filters": request.GET.urlencode()})
         response = HttpResponse(comments.to_csv(answers.iterator()),
                                 content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.csv"'
@@ -116,6 +121,10 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                             else "text/html; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="survey-{survey.pk}-report.{"pdf" if pdf else "html"}"')
+    record(Action.REPORT_DOWNLOADED, organisation=survey.organisation_id, target=survey,
+           details={"format": "pdf" if pdf else "html", "filters": request.GET.urlencode()})
+    if not pdf:  # the report's one inline stylesheet, allowed by its hash
+        allow_inline_style(response, reports.inline_style(body.decode("utf-8")))
     return response
 
 

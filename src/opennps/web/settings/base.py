@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 from whitenoise.compress import Compressor
 
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "opennps.web.widget",
     "opennps.web.jobs",
     "opennps.web.api",
+    "opennps.web.audit",
     "django_tasks",
     "django_tasks_db",
     "rest_framework",
@@ -59,17 +61,25 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "mozilla_django_oidc",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "opennps.web.headers.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "opennps.web.accounts.middleware.OrganisationMiddleware",
+    "opennps.web.audit.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -115,6 +125,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["opennps.web.accounts.backends.EmailBackend"]
+# Single sign-on with OpenID Connect, on when OPENNPS_OIDC_CLIENT_ID is set (docs/security.md).
+OIDC_RP_CLIENT_ID = os.environ.get("OPENNPS_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OPENNPS_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OPENNPS_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OPENNPS_OIDC_SCOPES", "openid email profile")
+OIDC_OP_ISSUER = os.environ.get("OPENNPS_OIDC_ISSUER", "").rstrip("/")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OPENNPS_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OPENNPS_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OPENNPS_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OPENNPS_OIDC_JWKS_ENDPOINT", "")
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = False
+OIDC_CREATE_USER = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("opennps.web.accounts.sso.OrganisationOIDCBackend")
+# The name authenticator apps show beside the account (django-otp).
+OTP_TOTP_ISSUER = "OpenNPS"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "surveys:list"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -160,10 +189,31 @@ EMAIL_BACKEND = (
 DEFAULT_FROM_EMAIL = os.environ.get("OPENNPS_FROM_EMAIL", "OpenNPS <opennps@localhost>")
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Nothing inline runs or styles a page: scripts and styles come from the app's static files
+# (a nonce is there for the rare page that needs one). No page may be framed, except those
+# that allow it through opennps.web.headers.allow_embedding (the kiosk, the widget).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        # NONCE: a page that uses request.csp_nonce gets its own 'nonce-…' (the others none).
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "frame-src": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+    },
+}
 
 # The native API (/api/): keys, their scope and rate limit; the schema by drf-spectacular,
 # its interactive reference with Swagger UI served from the app (drf-spectacular-sidecar).
@@ -195,6 +245,18 @@ SPECTACULAR_SETTINGS = {
 
 OPENNPS = {
     "BASE_URL": os.environ.get("OPENNPS_BASE_URL", ""),
+    "KIOSK_FRAME_ANCESTORS": env_list("OPENNPS_KIOSK_FRAME_ANCESTORS", []),
+    "AUDIT_RETENTION_DAYS": int(os.environ.get("OPENNPS_AUDIT_RETENTION_DAYS") or 365),
+    "STORE_CLIENT_ADDRESSES": env_bool("OPENNPS_STORE_CLIENT_ADDRESSES"),
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(os.environ.get("OPENNPS_LOGIN_MAX_FAILURES") or 5),
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": int(
+        os.environ.get("OPENNPS_LOGIN_MAX_FAILURES_PER_ADDRESS") or 20),
+    "LOGIN_LOCKOUT_SECONDS": int(os.environ.get("OPENNPS_LOGIN_LOCKOUT_SECONDS") or 900),
+    "OIDC_ORGANISATIONS": os.environ.get("OPENNPS_OIDC_ORGANISATIONS", ""),
+    "OIDC_ORGANISATION_CLAIM": os.environ.get("OPENNPS_OIDC_ORGANISATION_CLAIM", ""),
+    "OIDC_DEFAULT_ROLE": os.environ.get("OPENNPS_OIDC_DEFAULT_ROLE", "agent"),
+    "OIDC_ROLE_CLAIM": os.environ.get("OPENNPS_OIDC_ROLE_CLAIM", ""),
+    "OIDC_PROVIDER_NAME": os.environ.get("OPENNPS_OIDC_PROVIDER_NAME", ""),
     "WORKER_DEAD_AFTER_SECONDS": float(os.environ.get("OPENNPS_WORKER_DEAD_AFTER") or 60),
     "ALERT_COMMENT_WAIT_SECONDS": float(os.environ.get("OPENNPS_ALERT_COMMENT_WAIT") or 120),
     "ALERT_MAX_ATTEMPTS": int(os.environ.get("OPENNPS_ALERT_MAX_ATTEMPTS") or 6),

@@ -20,7 +20,9 @@ def check_opennps_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
             f"OPENNPS has unknown keys: {', '.join(unknown)}.",
             hint=f"Known keys: {', '.join(sorted(DEFAULTS))}.", id="opennps.W001"))
     for key in ("COMMENT_MAX_CHARS", "OPEN_LINK_MAX_ANSWERS", "OPEN_LINK_WINDOW_SECONDS",
-                "KIOSK_RESET_SECONDS", "KIOSK_IDLE_SECONDS", "IMPORT_MAX_BYTES"):
+                "KIOSK_RESET_SECONDS", "KIOSK_IDLE_SECONDS", "IMPORT_MAX_BYTES",
+                "AUDIT_RETENTION_DAYS", "LOGIN_MAX_FAILURES_PER_ACCOUNT",
+                "LOGIN_MAX_FAILURES_PER_ADDRESS", "LOGIN_LOCKOUT_SECONDS"):
         value = options[key]
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             problems.append(Error(

@@ -112,12 +112,17 @@ def _tag(organisation_id: int, items: list[tuple[int, str, int]], result: TagRes
 def save_taxonomy(record: ThemeTaxonomy, text: str) -> None:
     """Store the organisation's taxonomy and have every answer tagged again in the
     background (the Themes page says so until it is done)."""
+    from opennps.web.audit.models import Action
+    from opennps.web.audit.services import record as audit
+
     from . import tasks
 
     with transaction.atomic():
         record.text = text
         record.save()
         tasks.retag_organisation.enqueue(record.organisation_id)
+        audit(Action.TAXONOMY_SAVED, organisation=record.organisation_id, target=record,
+              details={"characters": len(text)})
 
 
 def retag_pending(organisation_id: int) -> bool:

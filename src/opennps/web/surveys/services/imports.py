@@ -155,6 +155,12 @@ def import_responses(
         seen.add(key)
         fresh.append(row)
     report.created = _store(survey, fresh, language or survey.default_language)
+    from opennps.web.audit.models import Action
+    from opennps.web.audit.services import record
+
+    record(Action.IMPORTED, organisation=survey.organisation_id, target=survey,
+           details={"file": shown_name, "rows": report.rows, "created": report.created,
+                    "already_imported": report.already_imported, "invalid": report.invalid})
     return report
 
 

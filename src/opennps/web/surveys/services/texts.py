@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from opennps.web.audit.models import Action
+from opennps.web.audit.services import record
+
 from ..models import Kind, Survey, SurveyText
 
 TEXT_FIELDS = ("question", "follow_up", "thank_you", "low_label", "high_label", "review_prompt")
@@ -65,4 +68,6 @@ def save_texts(survey: Survey, language: str, values: dict[str, str]) -> SurveyT
         survey=survey, language=language,
         defaults={name: values.get(name, "") for name in TEXT_FIELDS},
     )
+    record(Action.SURVEY_TEXTS, organisation=survey.organisation_id, target=survey,
+           details={"language": language})
     return text

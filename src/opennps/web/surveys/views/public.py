@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods
 from opennps.core import Segment
 from opennps.errors import InvalidScoreError
 from opennps.web._http import posted
+from opennps.web.conf import opennps_settings
+from opennps.web.headers import allow_embedding, embed
 
 from ..forms import FollowUpForm, OpenAnswerForm, ScoreForm
 from ..models import Channel, OpenLinkMode, Survey, SurveyRequest
@@ -46,6 +48,18 @@ def _language(request: HttpRequest, survey_request: SurveyRequest) -> str:
 def _not_open(request: HttpRequest, survey: Survey, language: str, status: int) -> HttpResponse:
     return render_in(request, language, "surveys/public/not_open.html",
                      {"survey": survey}, status=status)
+
+
+def _kiosk_frames(*args: object, **kwargs: object) -> list[str]:
+    """The origins that may show the kiosk in a frame (``OPENNPS_KIOSK_FRAME_ANCESTORS``)."""
+    return list(opennps_settings()["KIOSK_FRAME_ANCESTORS"])
+
+
+def _framed_if_kiosk(response: HttpResponse, kiosk_url: str) -> HttpResponse:
+    """A kiosk's follow-up and thank-you pages show in the kiosk's frame too."""
+    if kiosk_url:
+        embed(response, frame_ancestors=_kiosk_frames())
+    return response
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -105,10 +119,11 @@ def follow_up(request: HttpRequest, token: str) -> HttpResponse:
         answers.record_follow_up(survey_request, comment=form.cleaned_data["comment"],
                                  answers=form.answers(), language=language)
         return redirect("surveys:thanks", token=token)
-    return render_in(request, language, "surveys/public/follow_up.html", {
+    kiosk_url = _kiosk_url(survey_request)
+    return _framed_if_kiosk(render_in(request, language, "surveys/public/follow_up.html", {
         "survey": survey, "texts": texts, "form": form, "response": response,
-        "kiosk": _kiosk_url(survey_request),
-    }, status=400 if request.method == "POST" else 200)
+        "kiosk": kiosk_url,
+    }, status=400 if request.method == "POST" else 200), kiosk_url)
 
 
 def _has_response(survey_request: SurveyRequest) -> bool:
@@ -139,11 +154,12 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
     if not _has_response(survey_request):
         return redirect("surveys:respond", token=token)
     group = survey.scale.group(survey_request.response.score)
-    return render_in(request, language, "surveys/public/thanks.html", {
+    kiosk_url = _kiosk_url(survey_request)
+    return _framed_if_kiosk(render_in(request, language, "surveys/public/thanks.html", {
         "survey": survey, "texts": texts_for(survey, language),
         "promoter": group == Segment.PROMOTER and bool(survey.review_url), "token": token,
-        "kiosk": _kiosk_url(survey_request),
-    })
+        "kiosk": kiosk_url,
+    }), kiosk_url)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -156,6 +172,7 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@allow_embedding(_kiosk_frames)
 def kiosk(request: HttpRequest, token: str) -> HttpResponse:
     """The kiosk: one tap answers; the pages return here after the thank-you."""
     survey = get_object_or_404(Survey, kiosk_token=token, kiosk_enabled=True)
