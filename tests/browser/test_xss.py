@@ -111,9 +111,12 @@ def pages(data: dict[str, Any]) -> list[str]:
     urls = []
     for name, pattern in sorted(named_patterns().items()):
         keys = parameters(pattern)
+        # Not pages: the JSON APIs, and the review link's redirect to the review site.
         if suffixed(pattern) or "uidb64" in keys or name in {
                 "accounts:logout", "accounts:oidc_start", "accounts:oidc_callback",
-                "set_language"}:
+                "set_language", "followup:review"} or (
+                    name.startswith(("api:delighted", "api-native:"))
+                    and name != "api-native:docs"):
             continue
         missing = set(keys) - set(values)
         assert not missing, (f"{name}: give a value for {sorted(missing)} in pages() so that "

@@ -167,7 +167,7 @@ STATICFILES_DIRS = [WEB_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("OPENNPS_STATIC_ROOT") or DATA_DIR / "static")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "opennps.web._static.StaticFilesStorage"},
 }
 
 # Source maps are for developers' tools: not worth compressing at every collectstatic.
