@@ -24,6 +24,7 @@ from opennps.text._taxonomy import (
     load_taxonomy,
     parse_taxonomy,
     starter_taxonomy,
+    theme_label,
     theme_to_toml,
 )
 from opennps.text._theme_stats import ThemePeriod, ThemeSegment, ThemeStats
@@ -68,6 +69,7 @@ __all__ = [
     "stop_words",
     "suggest_themes",
     "tag_comments",
+    "theme_label",
     "theme_to_toml",
     "themes_document",
     "tokenize",
