@@ -29,8 +29,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from opennps._i18n import N_
 from opennps._i18n import gettext as _
 
-__all__ = ["ADJUSTMENT_NAMES", "METHOD_NAMES", "adjustment_name", "count", "day",
-           "method_name", "moment", "number", "p_value", "percent", "plain", "rounded", "signed"]
+__all__ = ["ADJUSTMENT_NAMES", "INDUSTRY_NAMES", "METHOD_NAMES", "adjustment_name", "count",
+           "day", "industry_name", "method_name", "moment", "number", "p_value", "percent",
+           "plain", "rounded", "signed", "source_name"]
 
 #: Interval methods by id, as people read them (translated on display).
 METHOD_NAMES = {
@@ -45,6 +46,26 @@ ADJUSTMENT_NAMES = {
     "holm": N_("Holm's method"),
     "bh": N_("Benjamini–Hochberg"),
     "none": N_("no adjustment"),
+}
+#: The industries of the published benchmarks (opennps.core.INDUSTRIES), as shown.
+INDUSTRY_NAMES = {
+    "airlines": N_("Airlines"),
+    "all industries": N_("All industries"),
+    "auto dealers": N_("Auto dealers"),
+    "brokerage/investments": N_("Brokerage and investments"),
+    "car rentals": N_("Car rentals"),
+    "consumer payments": N_("Consumer payments"),
+    "grocery": N_("Grocery"),
+    "health insurance": N_("Health insurance"),
+    "retail": N_("Retail"),
+    "streaming": N_("Streaming"),
+    "tv/internet": N_("TV and internet"),
+}
+# Benchmark sources whose names hold words to translate.
+_SOURCE_NAMES = {
+    "Qualtrics XM Institute, US consumers": N_("Qualtrics XM Institute, US consumers"),
+    "SurveyMonkey (more than 150,000 organisations)":
+        N_("SurveyMonkey (more than 150,000 organisations)"),
 }
 
 _COMMA = {"pl", "ru", "fi", "lt", "sv"}
@@ -154,6 +175,16 @@ def method_name(method: str) -> str:
 def adjustment_name(adjustment: str) -> str:
     """A multiple-comparison adjustment's name in the active language."""
     return _(ADJUSTMENT_NAMES[adjustment]) if adjustment in ADJUSTMENT_NAMES else adjustment
+
+
+def industry_name(industry: str) -> str:
+    """A benchmark industry's name in the active language ("retail": "Retail")."""
+    return _(INDUSTRY_NAMES[industry]) if industry in INDUSTRY_NAMES else industry
+
+
+def source_name(source: str) -> str:
+    """A benchmark's source in the active language (names stay, words are translated)."""
+    return _(_SOURCE_NAMES[source]) if source in _SOURCE_NAMES else source
 
 
 def day(value: date | datetime | None) -> str:

@@ -20,12 +20,14 @@ from opennps._format import (
     adjustment_name,
     count,
     day,
+    industry_name,
     method_name,
     moment,
     number,
     p_value,
     percent,
     signed,
+    source_name,
 )
 from opennps._i18n import active_language, ngettext
 from opennps._i18n import gettext as _
@@ -199,10 +201,11 @@ def _glance(analysis: FileAnalysis, extras: ReportExtras, target: float | None) 
             target=number(target, 0), difference=signed(r.score - target)))
     if analysis.industry:
         for item in compare_to_benchmarks(r.score, analysis.industry)[:1]:
-            context.append(_("{difference} points against the {industry} benchmark of "
-                             "{source}.").format(difference=signed(item.difference),
-                                                 industry=item.benchmark.industry,
-                                                 source=item.benchmark.source))
+            context.append(_("{difference} points against the benchmark of {source} "
+                             "({industry}).").format(difference=signed(item.difference),
+                                                     industry=industry_name(
+                                                         item.benchmark.industry),
+                                                     source=source_name(item.benchmark.source)))
     if context:
         parts.append('<div class="card context"><h3>' + escape(_("Band and benchmark"))
                      + "</h3>" + "".join(f"<p>{escape(line)}</p>" for line in context)
@@ -278,7 +281,8 @@ def _details(analysis: FileAnalysis) -> str:
                 b.undated).format(count=b.undated)) + "</p>")
     if analysis.industry:
         r = b.overall.result
-        rows = [[c.benchmark.source, str(c.benchmark.year or "–"), c.benchmark.industry,
+        rows = [[source_name(c.benchmark.source), str(c.benchmark.year or "–"),
+                 industry_name(c.benchmark.industry),
                  number(c.benchmark.nps), signed(c.difference)]
                 for c in compare_to_benchmarks(r.score, analysis.industry)]
         parts.append(_table(_("Published benchmarks"), [_("source"), _("year"), _("industry"),

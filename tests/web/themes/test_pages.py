@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from unittest import mock
+from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
@@ -79,7 +80,13 @@ class ThemesPageTests(TestCase):
                                   f'delivery#comments">{delivery.label}</a></th>'
                                   f"<td>{delivery.mentions}</td>")
         self.assertEqual(expected.counts.languages.get("pl"), 1)
-        self.assertContains(page, "2025-01: ")
+        # The trend of each theme is a sparkline; its numbers are in a table, every month
+        # from the first to the last (February had no comments: a zero, not a gap).
+        self.assertContains(page, 'aria-label="Mentions of Delivery per month"')
+        self.assertContains(page, '<th scope="col">2025-01</th><th scope="col">2025-02</th>'
+                                  '<th scope="col">2025-03</th>')
+        self.assertNotContains(page, "2025-01: ")
+        self.assertContains(page, f"<td>{delivery.share * 100:.1f}%</td>")
 
     def test_the_date_range_and_organisation_scope_choose_the_answers(self) -> None:
         page = self.client.get(self.url, {"from": "2025-03-01", "to": "2025-03-31"})
@@ -265,6 +272,26 @@ class BackgroundReportTests(TestCase):
             self.assertNotContains(self.client.get(url), "being computed in the background")
 
 
+class ContrastColumnTests(TestCase):
+    def test_each_group_s_count_is_under_its_own_header_in_both_lists(self) -> None:
+        organisation = make_organisation()
+        survey = make_survey(organisation)
+        add_answers(survey, [(10, "Wonderful helpful team")] * 30
+                    + [(1, "Late delivery, late again")] * 30 + [(8, "Ok")] * 4)
+        self.client.force_login(make_user(organisation))
+        page = self.client.get(reverse("themes:themes", args=[survey.pk]))
+        for side, term, detractors, promoters in (
+                ("detractors", "late delivery", 30, 0),
+                ("promoters", "wonderful helpful team", 0, 30)):
+            with self.subTest(side=side):
+                rows = next(item for item in page.context["said_more"]
+                            if item["key"] == side)["terms"]
+                row = next(r for r in rows if r["term"].term == term)
+                self.assertEqual((row["detractors"], row["promoters"]), (detractors, promoters))
+                self.assertContains(page, f'term={quote(term)}#comments">{term}</a></th>'
+                                          f"<td>{detractors}</td><td>{promoters}</td>")
+
+
 @pytest.mark.django_db
 def test_the_themes_page_speaks_polish(client) -> None:  # type: ignore[no-untyped-def]
     organisation = make_organisation()
@@ -275,3 +302,5 @@ def test_the_themes_page_speaks_polish(client) -> None:  # type: ignore[no-untyp
     text = page.content.decode()
     assert "Częściej mówią krytycy" in text
     assert "Pominięto datę from=wczoraj" in text
+    # The starter taxonomy's themes by their Polish labels.
+    assert ">Dostawa</a></th>" in text and ">Delivery</a>" not in text
