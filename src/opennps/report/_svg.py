@@ -337,7 +337,8 @@ def sparkline(label: str, values: Sequence[float | None], *, low: float | None =
     def y(value: float) -> float:
         return height - pad - (height - 2 * pad) * (value - lo) / (hi - lo)
 
-    parts, run = [], []
+    parts: list[str] = []
+    run: list[str] = []
     for index, value in enumerate([*values, None]):
         if value is None:
             if len(run) > 1:

@@ -3,10 +3,10 @@ dashboard and Themes pages (and of the API, later), and the active filters as ch
 
 One query reads the channel, language, score, properties and extra answers of the latest
 ``FACET_SAMPLE`` answers in the chosen dates and scope; a second one reads the survey's
-extra questions (their prompts and choices label the pickers). The counts are exact when the dates hold
-no more answers than that (``Facets.complete``); otherwise they are the counts among the
-latest answers, and the page says so. Either way the cost of a page does not grow with
-the number of answers.
+extra questions (their prompts and choices label the pickers). The counts are exact when
+the dates hold no more answers than that (``Facets.complete``); otherwise they are the
+counts among the latest answers, and the page says so. Either way the cost of a page does
+not grow with the number of answers.
 """
 
 from __future__ import annotations
