@@ -30,9 +30,12 @@ PALETTE = {"promoter": "#004488", "passive": "#ddaa33", "detractor": "#bb5566",
            "line": "#004488", "band": "#6699cc", "bar": "#004488", "target": "#1d2330",
            "axis": "#6b7384", "grid": "#e3e6ee", "ink": "#1d2330", "muted": "#4f5868",
            "significant": "#bb5566"}
-# Text drawn on each fill: white on the dark blue, dark ink on yellow and red.
-_INK_ON = {"#004488": "#ffffff", "#ddaa33": "#1d2330", "#bb5566": "#1d2330"}
+# Text drawn on each fill (4.5:1 at least): white on blue and red, dark ink on yellow.
+_INK_ON = {"#004488": "#ffffff", "#ddaa33": "#1d2330", "#bb5566": "#ffffff"}
 FONT = 13
+# Labels are spaced as if drawn this large: a page may draw them so on a narrow screen,
+# where the chart is scaled down (dashboard.css), and they still do not touch.
+ROOM = 16
 
 
 class Point(Protocol):
@@ -120,9 +123,18 @@ def bar_chart(label: str, items: Sequence[tuple[str, float]], *,
     >>> svg.count('class="bar"'), 'role="img"' in svg, 'class="axis"' in svg
     (2, True, True)
     """
-    width, plot_top, left, right = 520.0, 22.0, 46.0, 10.0
-    height = 220.0 + (24.0 if legend else 0.0)
+    width, plot_top, left, right = 520.0, 22.0, 52.0, 10.0
     bottom = 190.0
+    keys, key_x, key_y = [], left, 224.0
+    for name, colour in legend:  # the key under the axis, wrapping onto more lines
+        step = 34 + _width(name, ROOM)
+        if key_x > left and key_x + step - 16 > width:
+            key_x, key_y = left, key_y + 24
+        keys.append(f'<rect x="{key_x:.1f}" y="{key_y - 10:.1f}" width="12" height="12" '
+                    f'fill="{colour}" class="key"/>')
+        keys.append(_text(key_x + 17, key_y, name, anchor="start", size=12))
+        key_x += step
+    height = key_y + 10 if legend else 220.0
     top_value = maximum if maximum is not None else max((v for _n, v in items), default=0)
     _start, end, step = nice_axis(0, top_value or 1, min_span=1)
     if maximum is not None:
@@ -139,7 +151,7 @@ def bar_chart(label: str, items: Sequence[tuple[str, float]], *,
     if items:
         slot = (width - left - right) / len(items)
         bar = min(slot * 0.78, 64.0)
-        every = max(1, math.ceil(max(_width(n, 12) for n, _v in items) / (slot * 0.95)))
+        every = max(1, math.ceil(max(_width(n, ROOM) for n, _v in items) / (slot * 0.95)))
         for index, (name, value) in enumerate(items):
             fill = colours[index] if colours else PALETTE["bar"]
             h = (bottom - plot_top) * min(max(value, 0), end) / end
@@ -154,14 +166,7 @@ def bar_chart(label: str, items: Sequence[tuple[str, float]], *,
                                    fill=PALETTE["muted"], css="value"))
             if index % every == 0:
                 parts.append(_text(x + bar / 2, bottom + 17, name, size=12))
-    if legend:
-        x = left
-        for name, colour in legend:
-            parts.append(f'<rect x="{x:.1f}" y="{height - 20:.1f}" width="12" height="12" '
-                         f'fill="{colour}" class="key"/>')
-            parts.append(_text(x + 17, height - 10, name, anchor="start", size=12))
-            x += 34 + _width(name, 12)
-    return _svg(label, width, height, "".join(parts))
+    return _svg(label, width, height, "".join(parts + keys))
 
 
 def stacked_bar(label: str, parts: Sequence[tuple[str, float, str]], *,
@@ -201,8 +206,11 @@ def stacked_bar(label: str, parts: Sequence[tuple[str, float, str]], *,
 
 
 def error_bar(label: str, value: float, low: float, high: float, *,
-              limits: tuple[float, float] = (-100, 100), language: str | None = None) -> str:
-    """The figure as a dot on its scale with its interval as a bar around it.
+              limits: tuple[float, float] = (-100, 100), language: str | None = None,
+              ticks: bool = True, reference: float | None = None) -> str:
+    """The figure as a dot on its scale with its interval as a bar around it; without
+    ``ticks`` a slim row (a column of a table), with ``reference`` a dashed line there
+    (the overall figure, to compare a segment with).
 
     >>> svg = error_bar("NPS 26.2", 26.15, 22.0, 30.3)
     >>> 'class="interval"' in svg, 'class="estimate"' in svg
@@ -214,9 +222,15 @@ def error_bar(label: str, value: float, low: float, high: float, *,
     def x(v: float) -> float:
         return left + (width - left - right) * (min(max(v, lo), hi) - lo) / (hi - lo)
 
+    if not ticks:
+        y = 12.0
     parts = [f'<line x1="{left}" x2="{width - right}" y1="{y}" y2="{y}" '
              f'stroke="{PALETTE["grid"]}" stroke-width="6" class="scale"/>']
-    for tick in _ticks(lo, hi, (hi - lo) / 4):
+    if reference is not None:
+        parts.append(f'<line x1="{x(reference):.1f}" x2="{x(reference):.1f}" y1="{y - 11}" '
+                     f'y2="{y + 11}" stroke="{PALETTE["ink"]}" stroke-dasharray="3 2" '
+                     'class="reference"/>')
+    for tick in _ticks(lo, hi, (hi - lo) / 4) if ticks else ():
         parts.append(f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{y + 6}" '
                      f'y2="{y + 10}" stroke="{PALETTE["axis"]}"/>')
         parts.append(_text(x(tick), y + 24, number(tick, 0, language=language), size=12,
@@ -227,7 +241,7 @@ def error_bar(label: str, value: float, low: float, high: float, *,
                  f'{escape(number(high, 1, language=language))}</title></line>')
     parts.append(f'<circle cx="{x(value):.1f}" cy="{y}" r="8" fill="#ffffff" '
                  f'stroke="{PALETTE["line"]}" stroke-width="4" class="estimate"/>')
-    return _svg(label, width, 52, "".join(parts), css="chart compact")
+    return _svg(label, width, 52 if ticks else 24, "".join(parts), css="chart compact")
 
 
 def trend_chart(label: str, points: Sequence[Point], *, low: float = -100,
@@ -246,7 +260,7 @@ def trend_chart(label: str, points: Sequence[Point], *, low: float = -100,
     >>> svg.count('class="point'), 'class="point significant"' in svg, 'class="target"' in svg
     (2, True, True)
     """
-    width, height, left, right, top, bottom = 520.0, 240.0, 46.0, 16.0, 16.0, 204.0
+    width, height, left, right, top, bottom = 520.0, 240.0, 52.0, 16.0, 16.0, 204.0
     if not points:
         return _svg(label, width, height, "")
     values = [v for p in points for v in (p.low, p.high, p.value)]
@@ -303,22 +317,52 @@ def trend_chart(label: str, points: Sequence[Point], *, low: float = -100,
             parts.append(f'<circle cx="{x(i):.1f}" cy="{y(p.value):.1f}" r="3.5" '
                          f'class="point" fill="{PALETTE["line"]}"><title>{escape(shown)}'
                          "</title></circle>")
-    widest = max(_width(str(p.key), 12) for p in points) + 8
-    every = max(1, math.ceil(widest / slot)) if len(points) > 1 else 1
-    for i, p in enumerate(points):
-        if i % every and i != len(points) - 1:
-            continue
-        if i != len(points) - 1 and len(points) - 1 - i < every:
-            continue  # the last label has its place; this one would touch it
-        anchor = "start" if i == 0 and len(points) > 1 else (
-            "end" if i == len(points) - 1 and len(points) > 1 else "middle")
-        parts.append(_text(x(i), bottom + 18, str(p.key), anchor=anchor, size=12))
+    parts += _period_labels([str(p.key) for p in points], x, bottom + 18,
+                            single=len(points) == 1)
     return _svg(label, width, height, "".join(parts))
 
 
+def _period_labels(keys: Sequence[str], x: Any, baseline: float, *, single: bool) -> list[str]:
+    """The labels under a trend that fit without touching: the first and the last always,
+    between them every n-th, n as small as keeps a gap between neighbours."""
+    if single:
+        return [_text(x(0), baseline, keys[0], size=12)]
+
+    def span(index: int) -> tuple[float, float, str]:
+        w = _width(keys[index], ROOM)
+        if index == 0:
+            return x(0), x(0) + w, "start"
+        if index == len(keys) - 1:
+            return x(index) - w, x(index), "end"
+        return x(index) - w / 2, x(index) + w / 2, "middle"
+
+    gap, end = 8.0, len(keys) - 1
+
+    def fits(indices: list[int]) -> bool:
+        return all(span(a)[1] + gap <= span(b)[0] for a, b in zip(indices, indices[1:],
+                                                                    strict=False))
+
+    chosen = [0, end]
+    for step in range(1, len(keys)):
+        indices = list(range(0, end, step))
+        if not fits(indices):
+            continue
+        while len(indices) > 1 and not fits([indices[-1], end]):
+            indices.pop()  # the last label has its place; the one before it makes room
+        if fits([indices[-1], end]):
+            chosen = [*indices, end]
+            break
+    out = []
+    for index in chosen:
+        _left, _right, anchor = span(index)
+        out.append(_text(x(index), baseline, keys[index], anchor=anchor, size=12))
+    return out
+
+
 def sparkline(label: str, values: Sequence[float | None], *, low: float | None = None,
-              high: float | None = None) -> str:
-    """A small line of ``values`` in order (None: a gap), for lists and tables.
+              high: float | None = None, min_span: float = 1e-9) -> str:
+    """A small line of ``values`` in order (None: a gap), for lists and tables, on
+    ``low``…``high`` (default: the values' own range, at least ``min_span`` wide).
 
     >>> svg = sparkline("NPS per month", [10.0, 20.0, None, 30.0, 25.0], low=-100, high=100)
     >>> svg.count("<polyline"), 'class="last"' in svg
@@ -330,8 +374,9 @@ def sparkline(label: str, values: Sequence[float | None], *, low: float | None =
         return _svg(label, width, height, "", css="sparkline")
     lo = min(known) if low is None else low
     hi = max(known) if high is None else high
-    if hi - lo < 1e-9:
-        lo, hi = lo - 1, hi + 1
+    if hi - lo < min_span:  # a flat line stays flat, not a zigzag of noise
+        middle = (hi + lo) / 2
+        lo, hi = middle - min_span / 2, middle + min_span / 2
     step = (width - 2 * pad) / max(len(values) - 1, 1)
 
     def y(value: float) -> float:

@@ -55,10 +55,11 @@ def groups(label: str, parts: Sequence[tuple[str, float, str]]) -> SafeString:
 
 
 def interval(label: str, value: float, low: float, high: float, *,
-             limits: tuple[float, float]) -> SafeString:
+             limits: tuple[float, float], ticks: bool = True,
+             reference: float | None = None) -> SafeString:
     """The headline figure on its scale with its interval as an error bar."""
     return _safe(report.error_bar(label, value, low, high, limits=limits,
-                                  language=get_language()))
+                                  language=get_language(), ticks=ticks, reference=reference))
 
 
 def trend(label: str, points: Sequence[Row], *, low: float = -100, high: float = 100,
@@ -70,5 +71,5 @@ def trend(label: str, points: Sequence[Row], *, low: float = -100, high: float =
 
 
 def sparkline(label: str, values: Sequence[float | None], *, low: float | None = None,
-              high: float | None = None) -> SafeString:
-    return _safe(report.sparkline(label, values, low=low, high=high))
+              high: float | None = None, min_span: float = 1e-9) -> SafeString:
+    return _safe(report.sparkline(label, values, low=low, high=high, min_span=min_span))

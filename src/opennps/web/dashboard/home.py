@@ -85,9 +85,9 @@ def summaries(surveys: Sequence[Survey]) -> Mapping[int, dict[str, Any]]:
             "headline": headline, "total": total[survey.pk], "recommend": recommend,
             "metric": figures.metric_name(kind), "days": RECENT_DAYS,
             "last_month": max(monthly[survey.pk]) if monthly[survey.pk] else None,
-            "sparkline": charts.sparkline(label, points, low=-100 if recommend else 0,
-                                          high=100)
+            "sparkline": charts.sparkline(label, points, min_span=20)
             if any(p is not None for p in points) else "",
+            "months": [(key, value) for key, value in zip(keys, points, strict=True)],
             "confidence": figures.confidence_percent(),
         }
     return result

@@ -139,14 +139,18 @@ def segments(survey: Survey, filters: Filters, dimension: str, sort: str,
 
     rows.sort(key=order, reverse=descending)
     recommend = figures.is_recommend(survey.kind)
+    everyone = total if total is not None else Histogram.merge(histograms.values(),
+                                                               survey.scale)
+    overall = figures.headline(everyone, survey.kind).get("value")
     limits = (-100.0, 100.0) if recommend else (0.0, 100.0)
     charts_of = [charts.interval(_("%(segment)s: %(value)s (%(low)s to %(high)s)") % {
         "segment": row.key[0] if row.key[0] is not None else _("(none)"),
         "value": _format.number(row.value, 1, language=_language()),
         "low": _format.number(row.low, 1, language=_language()),
         "high": _format.number(row.high, 1, language=_language())},
-        row.value, row.low, row.high, limits=limits) for row in rows]
-    return {"rows": rows, "dimension": dimension, "sort": sort, "overlapping": total is not None,
+        row.value, row.low, row.high, limits=limits, ticks=False, reference=overall)
+        for row in rows]
+    return {"rows": rows, "overall": overall, "dimension": dimension, "sort": sort, "overlapping": total is not None,
             "recommend": recommend, "min_n": figures.MIN_N,
             "items": [{"row": row, "chart": chart} for row, chart in zip(rows, charts_of,
                                                                           strict=True)]}

@@ -16,7 +16,7 @@ from opennps.text import ThemesReport, theme_label
 from opennps.web.surveys.facets import language_name
 
 KEY_TERMS = 10
-CONTRAST_TERMS = 12
+CONTRAST_TERMS = 10
 
 
 def label_of(theme_id: str, label: str) -> str:
