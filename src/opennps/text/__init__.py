@@ -18,6 +18,7 @@ from opennps.text._report import AnswerCounts, ThemesReport, analyze_comments, t
 from opennps.text._suggest import SuggestedTheme, suggest_themes
 from opennps.text._tagger import ThemeTagger, fold
 from opennps.text._taxonomy import (
+    KEYWORD_LANGUAGES,
     STARTER_THEMES,
     Taxonomy,
     Theme,
@@ -36,6 +37,7 @@ __all__ = [
     "AnswerCounts",
     "Contrast",
     "FileThemes",
+    "KEYWORD_LANGUAGES",
     "KeyTerm",
     "LANGUAGES",
     "MAX_COMMENT_CHARS",

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from opennps.text import Answer, analyze_comments, starter_taxonomy
+from opennps.text import Answer, analyze_comments, parse_taxonomy, starter_taxonomy
 from opennps.web.accounts.models import Role
 from opennps.web.jobs.worker import drain
 from opennps.web.surveys.models import Response
@@ -183,6 +183,69 @@ class TaxonomyTests(TestCase):
                                    "no parking at all, parking is a nightmare"})
         shown = {t.id: t.mentions for t in page.context["report"].themes}
         self.assertEqual(shown["parking"], 2)
+
+    def _posted(self, edit=None):  # type: ignore[no-untyped-def]
+        """The structured editor's forms as the page gives them, changed by ``edit``."""
+        formset = self.client.get(self.url).context["themes"]
+        data = {f"themes-{key}": value for key, value in formset.management_form.initial.items()}
+        rows = [dict(form.initial) for form in formset.forms if form.initial]
+        for row in rows:
+            row.pop("keywords", None)
+        if edit:
+            rows = edit(rows)
+        data["themes-TOTAL_FORMS"] = str(len(rows))
+        for index, row in enumerate(rows):
+            for key, value in row.items():
+                if value not in (None, False):
+                    data[f"themes-{index}-{key}"] = value
+        return data
+
+    def test_the_theme_editor_round_trips_the_toml_unchanged(self) -> None:
+        before = parse_taxonomy(self.client.get(self.url).context["form"].initial["text"])
+        page = self.client.get(self.url)
+        self.assertContains(page, 'name="themes-0-keywords_pl"')
+        self.assertContains(page, "Keywords in Polish")
+        saved = self.client.post(self.url, self._posted())
+        self.assertRedirects(saved, reverse("themes:themes", args=[self.survey.pk]))
+        after = parse_taxonomy(ThemeTaxonomy.objects.get().text)
+        self.assertEqual(after, before)
+        self.assertEqual(len(after), 10)
+
+    def test_the_theme_editor_adds_changes_and_removes_themes(self) -> None:
+        def edit(rows):  # type: ignore[no-untyped-def]
+            rows[0]["keywords_en"] += "\nrip off, too pricey"  # the first is "price"
+            rows[1]["DELETE"] = "on"
+            return [*rows, {"id": "parking", "label": "Parking", "keywords_en": "parking*",
+                            "keywords_pl": "parking, miejsce parkingowe"}]
+
+        self.client.post(self.url, self._posted(edit))
+        text = ThemeTaxonomy.objects.get().text
+        taxonomy = parse_taxonomy(text)
+        self.assertEqual(taxonomy["parking"].keywords, {"en": ("parking*",),
+                                                        "pl": ("parking",
+                                                               "miejsce parkingowe")})
+        self.assertIn("too pricey", taxonomy["price"].keywords["en"])
+        self.assertNotIn("support", taxonomy.ids())
+        self.assertIn("[themes.parking]", text)  # the TOML box shows the same themes
+        self.assertIn("[themes.parking]", self.client.get(self.url).context["form"]
+                      .initial["text"])
+
+    def test_the_theme_editor_explains_a_bad_keyword_and_saves_nothing(self) -> None:
+        def edit(rows):  # type: ignore[no-untyped-def]
+            rows[2]["keywords_fi"] = "ab*"
+            rows[3]["id"] = "Delivery Time"
+            return rows
+
+        data = self._posted(edit)
+        before = ThemeTaxonomy.objects.get().text
+        page = self.client.post(self.url, data)
+        self.assertEqual(page.status_code, 400)
+        self.assertContains(page, "is a prefix of fewer than 3 letters", status_code=400)
+        self.assertContains(page, "Use lower-case letters", status_code=400)
+        self.assertEqual(ThemeTaxonomy.objects.get().text, before)
+        twice = self.client.post(self.url, self._posted(
+            lambda rows: [*rows, {**rows[0], "label": "Again"}]))
+        self.assertContains(twice, "Two themes have the id price", status_code=400)
 
     def test_agents_may_not_edit_the_taxonomy(self) -> None:
         self.client.force_login(self.agent)

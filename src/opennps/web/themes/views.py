@@ -21,9 +21,9 @@ from opennps.web.surveys.filters import describe
 from opennps.web.surveys.models import Survey
 
 from . import page, report
-from .forms import TaxonomyForm, check_taxonomy
+from .forms import TaxonomyForm, ThemeFormSet, check_taxonomy, theme_initial
 from .models import ThemeTaxonomy
-from .services import retag_pending, save_taxonomy, taxonomy_record
+from .services import retag_pending, save_taxonomy, taxonomy_from, taxonomy_record
 
 
 def _survey(request: HttpRequest, pk: int) -> Survey:
@@ -67,15 +67,24 @@ def _saved(request: HttpRequest, record: ThemeTaxonomy, text: str) -> None:
 @require_http_methods(["GET", "POST"])
 @member_required(MANAGE_SURVEYS)
 def taxonomy(request: HttpRequest, pk: int) -> HttpResponse:
-    """Edit the organisation's taxonomy; saving it tags every answer again."""
+    """Edit the organisation's taxonomy, theme by theme or as TOML; saving it tags every
+    answer again. Both editors read and write the same TOML."""
     survey = _survey(request, pk)
     record = taxonomy_record(organisation_of(request))
-    form = TaxonomyForm(posted(request), initial={"text": record.text})
-    if request.method == "POST" and form.is_valid():
+    as_toml = request.method == "POST" and "text" in request.POST
+    form = TaxonomyForm(posted(request) if as_toml else None, initial={"text": record.text})
+    themes = ThemeFormSet(posted(request) if request.method == "POST" and not as_toml
+                          else None, prefix="themes", initial=theme_initial(
+                              taxonomy_from(record.text)))
+    if as_toml and form.is_valid():
         _saved(request, record, form.cleaned_data["text"])
         return redirect("themes:themes", pk=survey.pk)
+    if request.method == "POST" and not as_toml and themes.is_valid():
+        _saved(request, record, themes.taxonomy().to_toml())
+        return redirect("themes:themes", pk=survey.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "themes/taxonomy.html", {"survey": survey, "form": form},
+    return render(request, "themes/taxonomy.html",
+                  {"survey": survey, "form": form, "themes": themes, "as_toml": as_toml},
                   status=status)
 
 
