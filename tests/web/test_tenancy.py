@@ -21,7 +21,8 @@ PUBLIC = {"surveys:respond", "surveys:follow_up", "surveys:thanks", "surveys:ope
           "surveys:kiosk"}
 UNSCOPED = {"home", "accounts:login", "accounts:logout", "accounts:password_reset",
             "accounts:password_reset_done", "accounts:password_reset_confirm",
-            "accounts:password_reset_complete", "set_language", "surveys:list",
+            "accounts:password_reset_complete", "set_language", "surveys:list", "favicon",
+            "accounts:password_change", "accounts:password_change_done",
             "surveys:create", "accounts:team", "accounts:add_member"}
 
 

@@ -150,8 +150,8 @@ def segments(survey: Survey, filters: Filters, dimension: str, sort: str,
         "high": _format.number(row.high, 1, language=_language())},
         row.value, row.low, row.high, limits=limits, ticks=False, reference=overall)
         for row in rows]
-    return {"rows": rows, "overall": overall, "dimension": dimension, "sort": sort, "overlapping": total is not None,
-            "recommend": recommend, "min_n": figures.MIN_N,
+    return {"rows": rows, "overall": overall, "dimension": dimension, "sort": sort,
+            "overlapping": total is not None, "recommend": recommend, "min_n": figures.MIN_N,
             "items": [{"row": row, "chart": chart} for row, chart in zip(rows, charts_of,
                                                                           strict=True)]}
 
