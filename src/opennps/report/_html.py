@@ -165,7 +165,8 @@ def _change_card(change: ReportChange) -> str:
     test = (_("significant: p = {p}") if change.significant
             else _("not significant: p = {p}")).format(**values)
     marked = ' class="significant"' if change.significant else ""
-    return (f'<div class="card change"><h3>{escape(_("Change"))}</h3>'
+    heading = _("Change")
+    return (f'<div class="card change"><h3>{escape(heading)}</h3>'
             f"<p{marked}>{escape(text)}</p><p>{escape(test)}</p></div>")
 
 
@@ -347,8 +348,9 @@ def _comments(comments: Sequence[ReportComment]) -> str:
     body = "".join(
         f"<tr><td>{escape(day(c.when))}</td><td>{'–' if c.score is None else c.score}</td>"
         f'<td class="text">{escape(c.text)}</td></tr>' for c in comments)
+    caption = _("Newest first")
     return ("<section><h2>" + escape(_("Latest comments")) + "</h2><table class=\"comments\">"
-            f"<caption>{escape(_('Newest first'))}</caption><thead><tr>{head}</tr></thead>"
+            f"<caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody></table></section>")
 
 
