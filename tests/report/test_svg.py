@@ -6,8 +6,15 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
-from opennps.report import PALETTE, bar_chart, error_bar, nice_axis, sparkline, stacked_bar
-from opennps.report import trend_chart
+from opennps.report import (
+    PALETTE,
+    bar_chart,
+    error_bar,
+    nice_axis,
+    sparkline,
+    stacked_bar,
+    trend_chart,
+)
 
 
 def _points(values: list[float], significant: tuple[int, ...] = ()) -> list[SimpleNamespace]:
@@ -34,7 +41,7 @@ def test_the_trend_axis_fits_the_figures_not_the_whole_scale() -> None:
 def test_period_labels_never_touch_each_other_or_the_axis_labels() -> None:
     for count in (1, 2, 5, 12, 24, 60):
         svg = trend_chart("NPS", _points([20.0 + i % 7 for i in range(count)]))
-        labels = re.findall(r'<text x="([\d.]+)" y="222.0" text-anchor="(\w+)"[^>]*>([^<]+)<',
+        labels = re.findall(r'<text x="([\d.]+)" y="198.0" text-anchor="(\w+)"[^>]*>([^<]+)<',
                             svg)
         assert labels, count
         spans = []

@@ -61,9 +61,12 @@ def _svg(label: str, width: float, height: float, body: str, css: str = "chart")
 
 
 def _text(x: float, y: float, text: str, *, anchor: str = "middle", fill: str = "",
-          size: int | None = None, css: str = "", weight: str = "") -> str:
+          size: int | None = None, css: str = "", weight: str = "", halo: bool = False) -> str:
     attributes = [f'x="{x:.1f}"', f'y="{y:.1f}"', f'text-anchor="{anchor}"',
                   f'fill="{fill or PALETTE["ink"]}"']
+    if halo:  # a white outline keeps the text readable over lines and bands
+        attributes += ['stroke="#ffffff"', 'stroke-width="4"', 'paint-order="stroke"',
+                       'stroke-linejoin="round"']
     if size:
         attributes.append(f'font-size="{size}"')
     if weight:
@@ -73,7 +76,7 @@ def _text(x: float, y: float, text: str, *, anchor: str = "middle", fill: str = 
     return f"<text {' '.join(attributes)}>{escape(text)}</text>"
 
 
-def _width(text: str, size: int = FONT) -> float:
+def _width(text: str, size: float = FONT) -> float:
     """The width a text takes, roughly (0.6 em per character)."""
     return len(text) * size * 0.6
 
@@ -123,18 +126,18 @@ def bar_chart(label: str, items: Sequence[tuple[str, float]], *,
     >>> svg.count('class="bar"'), 'role="img"' in svg, 'class="axis"' in svg
     (2, True, True)
     """
-    width, plot_top, left, right = 520.0, 22.0, 52.0, 10.0
-    bottom = 190.0
-    keys, key_x, key_y = [], left, 224.0
+    width, plot_top, left, right = 520.0, 20.0, 52.0, 10.0
+    bottom = 168.0
+    keys, key_x, key_y = [], left, 198.0
     for name, colour in legend:  # the key under the axis, wrapping onto more lines
-        step = 34 + _width(name, ROOM)
+        step = 30 + _width(name, 12.5)
         if key_x > left and key_x + step - 16 > width:
             key_x, key_y = left, key_y + 24
         keys.append(f'<rect x="{key_x:.1f}" y="{key_y - 10:.1f}" width="12" height="12" '
                     f'fill="{colour}" class="key"/>')
-        keys.append(_text(key_x + 17, key_y, name, anchor="start", size=12))
+        keys.append(_text(key_x + 17, key_y, name, anchor="start", size=12, css="key-label"))
         key_x += step
-    height = key_y + 10 if legend else 220.0
+    height = key_y + 10 if legend else 198.0
     top_value = maximum if maximum is not None else max((v for _n, v in items), default=0)
     _start, end, step = nice_axis(0, top_value or 1, min_span=1)
     if maximum is not None:
@@ -260,7 +263,7 @@ def trend_chart(label: str, points: Sequence[Point], *, low: float = -100,
     >>> svg.count('class="point'), 'class="point significant"' in svg, 'class="target"' in svg
     (2, True, True)
     """
-    width, height, left, right, top, bottom = 520.0, 240.0, 52.0, 16.0, 16.0, 204.0
+    width, height, left, right, top, bottom = 520.0, 214.0, 52.0, 16.0, 14.0, 180.0
     if not points:
         return _svg(label, width, height, "")
     values = [v for p in points for v in (p.low, p.high, p.value)]
@@ -303,7 +306,7 @@ def trend_chart(label: str, points: Sequence[Point], *, low: float = -100,
                      'stroke-width="1.5" stroke-dasharray="6 4"/>')
         if target_label:
             parts.append(_text(width - right, y(target) - 5, target_label, anchor="end",
-                               size=12, css="target-label"))
+                               size=12, css="target-label", weight="600", halo=True))
     for i, p in enumerate(points):
         shown = (f"{p.key}: {number(p.value, 1, language=language)} "
                  f"({number(p.low, 1, language=language)} – "

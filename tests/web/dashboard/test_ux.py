@@ -11,10 +11,9 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from opennps import _format
 from opennps.analysis import FileAnalysis
 from opennps.core import Histogram, breakdown
-from opennps.report import PALETTE, render_html
+from opennps.report import PALETTE
 from opennps.web.accounts.models import Role
 from opennps.web.surveys.models import Status, Survey
 
@@ -251,7 +250,7 @@ class SurveyListTests(TestCase):
     def test_the_queries_do_not_grow_with_the_surveys(self) -> None:
         organisation = make_organisation()
         self.client.force_login(make_user(organisation))
-        for index in range(2):
+        for _ in range(2):
             add_answers(make_survey(organisation), [{"score": 9, "at": START}] * 5)
         self.client.get(reverse("surveys:list"))  # counts the roll-ups once
         from django.db import connection
@@ -259,7 +258,7 @@ class SurveyListTests(TestCase):
 
         with CaptureQueriesContext(connection) as few:
             self.client.get(reverse("surveys:list"))
-        for index in range(6):
+        for _ in range(6):
             add_answers(make_survey(organisation), [{"score": 3, "at": START}] * 5)
         self.client.get(reverse("surveys:list"))
         with CaptureQueriesContext(connection) as many:

@@ -37,16 +37,21 @@ def bars(label: str, items: Sequence[tuple[str, float]], **options: Any) -> Safe
 
 
 def distribution(label: str, scale: Scale, counts: Sequence[int]) -> SafeString:
-    """Answers per scale point; on 0–10 scales each bar in its score group's colour."""
+    """Answers per scale point; on 0–10 scales each bar in its score group's colour (the
+    page writes the key under it, see :func:`legend`)."""
+    items = [(str(p), float(c)) for p, c in zip(scale.points, counts, strict=True)]
     if not scale.is_recommend:
-        return bars(label, [(str(p), float(c)) for p, c in zip(scale.points, counts,
-                                                                 strict=True)])
+        return bars(label, items)
+    return bars(label, items, colours=[PALETTE[scale.group(p).value] for p in scale.points])
+
+
+def legend(scale: Scale) -> list[dict[str, str]]:
+    """The score groups with their scores and colours, for a key written in the page."""
+    if not scale.is_recommend:
+        return []
     names = group_names()
-    return bars(label, [(str(p), float(c)) for p, c in zip(scale.points, counts, strict=True)],
-                colours=[PALETTE[scale.group(p).value] for p in scale.points],
-                legend=[(f"{names[g]} {scale.bounds(g)[0]}–{scale.bounds(g)[1]}",
-                         PALETTE[g.value])
-                        for g in (Segment.DETRACTOR, Segment.PASSIVE, Segment.PROMOTER)])
+    return [{"name": names[g], "scores": f"{scale.bounds(g)[0]}–{scale.bounds(g)[1]}",
+             "key": g.value} for g in (Segment.DETRACTOR, Segment.PASSIVE, Segment.PROMOTER)]
 
 
 def groups(label: str, parts: Sequence[tuple[str, float, str]]) -> SafeString:

@@ -68,6 +68,7 @@ def overview(survey: Survey, filters: Filters) -> dict[str, Any]:
             if target is not None else ""),
         "distribution_chart": charts.distribution(
             _("Answers per score"), survey.scale, [d["count"] for d in headline["distribution"]]),
+        "legend": charts.legend(survey.scale),
     }
     if headline["n"]:
         context["interval_chart"] = charts.interval(

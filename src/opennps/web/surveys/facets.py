@@ -244,7 +244,9 @@ def presets(filters: Filters, keep: Sequence[tuple[str, str]] = ()) -> list[dict
 def period_text(filters: Any) -> str:
     """The dates a page's figures cover, in words ("Last 90 days: 2025-02-01 – 2025-05-01",
     "All answers")."""
-    filters = getattr(filters, "answers", filters)  # the Themes page wraps the filters
+    inner = getattr(filters, "answers", None)
+    if isinstance(inner, Filters):  # the Themes page's filters wrap the answers' filters
+        filters = inner
     since, until = getattr(filters, "since", None), getattr(filters, "until", None)
     dates = ""
     if since and until:

@@ -23,6 +23,7 @@ detail pages). ``keeps_filters`` carries the answer filters of the page (dates, 
 ``roles`` limits the tab to members with one of those roles (``None``: every member),
 ``applies`` to surveys for which it returns True (e.g. NPS surveys only). Order: the
 dashboard's tabs take 10–50, the other apps 60–90, the survey's own pages 100 and after.
+When a page is one tab's ``url_name`` and in another's ``current_for``, the first is current.
 
 The survey list (the home page) shows each survey as a card; an app adds figures to the
 cards with :func:`register_summary` (the dashboard adds the current score, its interval,
@@ -104,7 +105,9 @@ def tabs_for(survey: Any, *, role: str | None, view_name: str | None,
     """The tabs ``role`` sees on ``survey``'s pages: label, URL and whether it is the
     current page (``view_name``: the namespaced URL name of the page shown)."""
     shown = []
-    for tab in registered_tabs():
+    tabs = registered_tabs()
+    exact = any(tab.url_name == view_name for tab in tabs)
+    for tab in tabs:
         if tab.roles is not None and role not in tab.roles:
             continue
         if tab.applies is not None and not tab.applies(survey):
@@ -115,7 +118,8 @@ def tabs_for(survey: Any, *, role: str | None, view_name: str | None,
             continue  # an app whose URLs are not installed in this project
         if tab.keeps_filters and query_string:
             url = f"{url}?{query_string}"
-        current = view_name is not None and (view_name == tab.url_name
-                                             or view_name in tab.current_for)
+        # A tab's own page makes it current; else the tab that lists the page.
+        current = view_name is not None and (view_name == tab.url_name if exact
+                                             else view_name in tab.current_for)
         shown.append({"key": tab.key, "label": tab.label, "url": url, "current": current})
     return shown
