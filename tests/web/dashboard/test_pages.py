@@ -54,9 +54,10 @@ class QueryCountTests(TestCase):
         # Session, user, membership, the survey with its roll-up mark, then per page: the
         # fingerprint of the answers changed since the mark and the figures' queries
         # (docs/dashboard.md); segments by a property read the answers, with no refresh.
-        # Every page but the response rate adds two for its filter pickers: the values of
-        # the latest answers with their counts, and the survey's extra questions (their
-        # labels).
+        # Every page but the response rate adds two for its filter pickers (on purpose: the
+        # pickers offer the stored values instead of free-text boxes): the values of the
+        # latest answers with their counts, and the survey's extra questions (their labels).
+        # The comments page pages through its answers without counting them all.
         filtered = {"since": "2025-02-01", "until": "2025-03-31", "period": "week",
                     "by": "prop:plan"}
         pinned = {("dashboard:overview", False): 8, ("dashboard:overview", True): 9,
