@@ -51,14 +51,17 @@ h3{font-size:.95rem;margin:0 0 .3rem;color:#4f5868}
 border-radius:8px;padding:.6rem .8rem;page-break-inside:avoid}
 .score{font-size:2.4rem;font-weight:bold;margin:0;line-height:1.1}.card p{margin:.2rem 0}
 .small-print{font-size:.8rem;color:#4f5868}.significant{font-weight:bold}
-.charts{display:flex;flex-wrap:wrap;gap:1rem}.charts figure{flex:1 1 24rem;margin:0}
+.charts{display:flex;flex-wrap:wrap;gap:1rem}.charts figure{flex:1 1 20rem;margin:0}
 figcaption{font-weight:bold;font-size:.95rem;margin:.4rem 0}
 table{border-collapse:collapse;width:100%;margin:.6rem 0;font-size:.85rem}
 caption{text-align:left;font-weight:bold;padding:.3rem 0}
 th,td{border-bottom:1px solid #d8dde8;padding:.2rem .4rem;text-align:right;vertical-align:top}
 th:first-child,td:first-child{text-align:left}tr.small td{color:#5b6475}
 td.text{text-align:left;white-space:pre-wrap}
-svg{max-width:100%;height:auto}.card svg,figure svg{width:100%}section{page-break-inside:avoid}
+svg{max-width:100%;height:auto}.card svg,figure svg{width:100%}
+section{page-break-inside:avoid}section.charts{page-break-inside:auto}
+figure{page-break-inside:avoid}table{page-break-inside:auto}tr{page-break-inside:avoid}
+@media print{.charts{display:block}.charts figure{margin:0 0 1rem}}
 .notes{font-size:.85rem;color:#4f5868}
 """
 

@@ -62,18 +62,24 @@ def _svg(label: str, width: float, height: float, body: str, css: str = "chart")
 
 def _text(x: float, y: float, text: str, *, anchor: str = "middle", fill: str = "",
           size: int | None = None, css: str = "", weight: str = "", halo: bool = False) -> str:
-    attributes = [f'x="{x:.1f}"', f'y="{y:.1f}"', f'text-anchor="{anchor}"',
-                  f'fill="{fill or PALETTE["ink"]}"']
-    if halo:  # a white outline keeps the text readable over lines and bands
-        attributes += ['stroke="#ffffff"', 'stroke-width="4"', 'paint-order="stroke"',
-                       'stroke-linejoin="round"']
-    if size:
-        attributes.append(f'font-size="{size}"')
-    if weight:
-        attributes.append(f'font-weight="{weight}"')
-    if css:
-        attributes.append(f'class="{css}"')
-    return f"<text {' '.join(attributes)}>{escape(text)}</text>"
+    def element(colour: str, extra: str = "") -> str:
+        attributes = [f'x="{x:.1f}"', f'y="{y:.1f}"', f'text-anchor="{anchor}"',
+                      f'fill="{colour}"']
+        if size:
+            attributes.append(f'font-size="{size}"')
+        if weight:
+            attributes.append(f'font-weight="{weight}"')
+        if css:
+            attributes.append(f'class="{css}"')
+        return f"<text {' '.join(attributes)}{extra}>{escape(text)}</text>"
+
+    shown = element(fill or PALETTE["ink"])
+    if not halo:
+        return shown
+    # A white outline under the text keeps it readable over lines and bands (a copy drawn
+    # first: PDF renderers do not all know paint-order).
+    return element("#ffffff", ' stroke="#ffffff" stroke-width="4" stroke-linejoin="round" '
+                              'aria-hidden="true"') + shown
 
 
 def _width(text: str, size: float = FONT) -> float:
