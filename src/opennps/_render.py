@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from opennps import _spreadsheet
-from opennps._i18n import N_, ngettext
+from opennps._format import METHOD_NAMES, plain
 from opennps._i18n import gettext as _
+from opennps._i18n import ngettext
 from opennps.analysis import FileAnalysis, FileComparison, skipped_fields, skipped_summary
 from opennps.core import BANDS, compare_to_benchmarks
 from opennps.core._breakdown import Breakdown, Comparison, Figure
@@ -25,13 +26,6 @@ __all__ = ["FORMATS", "Table", "analysis_json", "analysis_table", "comparison_js
 
 FORMATS = ("table", "json", "csv", "md")
 
-METHOD_NAMES = {
-    "wald": N_("Wald"),
-    "adjusted-wald": N_("adjusted Wald"),
-    "adjusted-wald-z2": N_("adjusted Wald (z²/3)"),
-    "score": N_("score (Tango)"),
-    "bayes": N_("Bayesian"),
-}
 
 
 @dataclass
@@ -53,7 +47,7 @@ def _number(value: Any, digits: int = 1) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return ""
-        return f"{value:.{digits}f}"
+        return plain(value, digits)
     return str(value)
 
 

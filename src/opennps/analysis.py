@@ -255,6 +255,8 @@ class FileAnalysis:
     skipped: tuple[Skipped, ...]
     bands: str | None = None
     industry: str | None = None
+    #: The answers per scale point (the report draws their distribution), when known.
+    histogram: Histogram | None = None
 
 
 def analyze_file(path: str | Path, *, by: Sequence[str] = (), period: str | None = None,
@@ -286,11 +288,12 @@ def analyze_counts(counted: Counted, *, by: Sequence[str] = (), period: str | No
     """The analysis of counted histograms (what :func:`analyze_file` reports)."""
     histograms = counted.histograms
     periods, undated = _ordered_periods(histograms) if period else ({}, 0)
-    result = breakdown(histograms.overall(), histograms.by_group() if by else None, periods,
+    overall = histograms.overall()
+    result = breakdown(overall, histograms.by_group() if by else None, periods,
                        method=method, confidence_level=confidence_level, min_n=min_n,
                        adjustment=adjustment, undated=undated)
     return FileAnalysis(counted.dataset_name, tuple(by), period, result, counted.skipped,
-                        bands, industry)
+                        bands, industry, overall)
 
 
 @dataclass(frozen=True)

@@ -125,3 +125,27 @@ def test_an_automated_browser_opening_an_email_button_records_no_answer(
     survey_request.refresh_from_db()
     assert survey_request.pending_score == 2
     context.close()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 390, "height": 844},
+                                      {"width": 844, "height": 390}])
+def test_kiosk_full_screen_button_covers_nothing(browser: Any, live_server: Any,
+                                                 viewport: dict[str, int]) -> None:
+    survey = make_survey(kiosk_enabled=True, brand="Acme")
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(live_server.url + reverse("surveys:kiosk", args=[survey.kiosk_token]))
+    button = page.get_by_role("button", name="Full screen")
+    assert button.is_visible()  # shown by kiosk.js where the browser can go full screen
+    box = button.bounding_box()
+    assert box is not None
+    others = page.locator(".languages a, .point-button, .question, .ends span").all()
+    assert others
+    for other in others:
+        found = other.bounding_box()
+        assert found is not None
+        apart = (box["x"] + box["width"] <= found["x"] or found["x"] + found["width"] <= box["x"]
+                 or box["y"] + box["height"] <= found["y"]
+                 or found["y"] + found["height"] <= box["y"])
+        assert apart, (other.inner_text(), box, found)
+    context.close()

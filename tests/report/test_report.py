@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from opennps._format import number
 from opennps._i18n import activate
 from opennps.analysis import analyze_file
 from opennps.cli import main
@@ -44,16 +45,24 @@ def test_html_report_holds_the_figures_of_analyze_and_fetches_nothing(
     assert result.stderr == f"Wrote the report to {output}.\n"
     page = output.read_text(encoding="utf-8")
     expected = analyze_file(answers, by=["region"], period="quarter").breakdown
-    assert f'<p class="score">{expected.overall.result.score:.1f}</p>' in page
-    assert f"{expected.overall.ci_low:.1f} to {expected.overall.ci_high:.1f}" in page
+    overall = expected.overall
+    assert f'<p class="score">{number(overall.result.score, language="en")}</p>' in page
+    assert (f"{number(overall.ci_low, language='en')} to "
+            f"{number(overall.ci_high, language='en')} (adjusted Wald)") in page
     for figure in (*expected.groups, *expected.periods):
         key = figure.key[0] if isinstance(figure.key, tuple) else figure.key
         assert re.search(rf'<th scope="row">{re.escape(str(key))}</th><td>{figure.result.n}'
-                         rf"</td><td>{figure.result.score:.1f}</td>", page), key
-    assert page.count('role="img"') == 2
-    assert page.count("<caption>") == 4  # groups, benchmarks, trend, segments
+                         rf"</td><td>{re.escape(number(figure.result.score, language='en'))}"
+                         "</td>", page), key
+    # At a glance: the error bar, the groups' shares; then distribution and trend.
+    assert page.count('role="img"') == 4
+    assert 'class="interval"' in page and 'class="part"' in page
+    assert page.count('class="bar"') == 11
+    # groups, distribution, trend, benchmarks, segments
+    assert page.count("<caption>") == 5
     assert 'class="target"' in page
     assert "Qualtrics XM Institute" in page
+    assert "Holm&#x27;s method" in page and "holm" not in page
     without_namespace = page.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert not re.search(r"https?:|<script|<link|<img|@import|url\(", without_namespace)
 

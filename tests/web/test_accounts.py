@@ -119,7 +119,9 @@ class AccountTests(TestCase):
         survey = make_survey(self.organisation)
         self.client.force_login(self.owner)
         for status in ("paused", "closed", "active"):
-            self.client.post(reverse("surveys:status", args=[survey.pk]), {"status": status})
+            # Pausing and closing are confirmed on a second page (see test_ux.py).
+            self.client.post(reverse("surveys:status", args=[survey.pk]),
+                             {"status": status, "confirmed": "yes"})
             survey.refresh_from_db()
             self.assertEqual(survey.status, status)
 

@@ -37,7 +37,8 @@ PUBLIC = {"surveys:respond", "surveys:follow_up", "surveys:thanks", "surveys:ope
           "api-native:response-list", "api-native:response-detail"}
 UNSCOPED = {"home", "accounts:login", "accounts:logout", "accounts:password_reset",
             "accounts:password_reset_done", "accounts:password_reset_confirm",
-            "accounts:password_reset_complete", "set_language", "surveys:list",
+            "accounts:password_reset_complete", "set_language", "surveys:list", "favicon",
+            "accounts:password_change", "accounts:password_change_done",
             "surveys:create", "accounts:team", "accounts:add_member", "dashboard:digests",
             "accounts:two_factor_verify", "accounts:two_factor", "accounts:oidc_start",
             "accounts:oidc_callback", "accounts:settings", "audit:log", "privacy:find",

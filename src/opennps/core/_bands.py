@@ -73,6 +73,11 @@ class Bands:
     year: int | None
     bands: tuple[Band, ...]
 
+    def translated_source(self) -> str:
+        """The source in the active language, with its year: "Renegade Marketing, 2023"."""
+        source = _(self.source)
+        return f"{source}, {self.year}" if self.year else source
+
     def __post_init__(self) -> None:
         lowers = [band.lower for band in self.bands]
         if not lowers or lowers[0] != -100 or lowers != sorted(set(lowers)):
@@ -103,7 +108,7 @@ def _bands(id: str, source: str, year: int | None, *bands: Band) -> Bands:
 BANDS: dict[str, Bands] = {b.id: b for b in (
     # ">0 good, >20 favourable, >50 excellent, >80 world class" (attributed to Bain,
     # second-hand; no year given).
-    _bands("bain", "Bain & Company (attributed, second-hand)", None,
+    _bands("bain", N_("Bain & Company (attributed, second-hand)"), None,
            Band(-100, "needs-improvement", from_source=False),
            Band(0, "good", inclusive=False), Band(20, "favourable", inclusive=False),
            Band(50, "excellent", inclusive=False), Band(80, "world-class", inclusive=False)),
@@ -113,11 +118,11 @@ BANDS: dict[str, Bands] = {b.id: b for b in (
            Band(-100, "needs-improvement", from_source=False), Band(0, "good"),
            Band(30, "great"), Band(70, "excellent", inclusive=False)),
     # "above 50 excellent, 30–50 good, below 30 average" (unattributed).
-    _bands("excellent-above-50", "common guideline (unattributed)", None,
+    _bands("excellent-above-50", N_("common guideline (unattributed)"), None,
            Band(-100, "average"), Band(30, "good"), Band(50, "excellent", inclusive=False)),
     # "50–80 good, above 70 excellent" (unattributed); the ranges overlap, so from 70
     # on the higher band wins.
-    _bands("excellent-above-70", "common guideline (unattributed)", None,
+    _bands("excellent-above-70", N_("common guideline (unattributed)"), None,
            Band(-100, "needs-improvement", from_source=False), Band(50, "good"),
            Band(70, "excellent", inclusive=False)),
 )}

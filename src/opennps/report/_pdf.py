@@ -7,7 +7,7 @@ from pathlib import Path
 from opennps._i18n import gettext as _
 from opennps.analysis import FileAnalysis
 from opennps.errors import InvalidArgumentError, OpenNPSError
-from opennps.report._html import render_html
+from opennps.report._html import ReportExtras, render_html
 
 __all__ = ["REPORT_SUFFIXES", "render_pdf", "write_report"]
 
@@ -32,7 +32,7 @@ def render_pdf(html: str) -> bytes:
 
 
 def write_report(analysis: FileAnalysis, path: str | Path, *, title: str | None = None,
-                 target: float | None = None) -> Path:
+                 target: float | None = None, extras: ReportExtras | None = None) -> Path:
     """Write the analysis as ``.html`` or ``.pdf`` (by the file's suffix); return the path."""
     target_path = Path(path)
     suffix = target_path.suffix.lower()
@@ -40,7 +40,7 @@ def write_report(analysis: FileAnalysis, path: str | Path, *, title: str | None 
         raise InvalidArgumentError(
             _("report file {path} must end in .html or .pdf, got {suffix!r}. Name the file "
               "report.html or report.pdf.").format(path=target_path, suffix=suffix))
-    html = render_html(analysis, title=title, target=target)
+    html = render_html(analysis, title=title, target=target, extras=extras)
     if suffix == ".pdf":
         target_path.write_bytes(render_pdf(html))
     else:

@@ -18,12 +18,14 @@ from opennps.text._report import AnswerCounts, ThemesReport, analyze_comments, t
 from opennps.text._suggest import SuggestedTheme, suggest_themes
 from opennps.text._tagger import ThemeTagger, fold
 from opennps.text._taxonomy import (
+    KEYWORD_LANGUAGES,
     STARTER_THEMES,
     Taxonomy,
     Theme,
     load_taxonomy,
     parse_taxonomy,
     starter_taxonomy,
+    theme_label,
     theme_to_toml,
 )
 from opennps.text._theme_stats import ThemePeriod, ThemeSegment, ThemeStats
@@ -35,6 +37,7 @@ __all__ = [
     "AnswerCounts",
     "Contrast",
     "FileThemes",
+    "KEYWORD_LANGUAGES",
     "KeyTerm",
     "LANGUAGES",
     "MAX_COMMENT_CHARS",
@@ -68,6 +71,7 @@ __all__ = [
     "stop_words",
     "suggest_themes",
     "tag_comments",
+    "theme_label",
     "theme_to_toml",
     "themes_document",
     "tokenize",

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from opennps import _spreadsheet
+from opennps._format import plain
 from opennps._i18n import gettext as _
 from opennps.analysis import skipped_fields, skipped_summary
 from opennps.errors import InvalidArgumentError
@@ -114,11 +115,11 @@ def _csv(report: ThemesReport) -> str:
 
 
 def _num(value: float | None, digits: int = 1) -> str:
-    return "" if value is None else f"{value:.{digits}f}"
+    return "" if value is None else plain(value, digits)
 
 
 def _pct(value: float) -> str:
-    return f"{100 * value:.1f}"
+    return plain(100 * value, 1)
 
 
 def _grid(headers: list[str], rows: list[list[str]], markdown: bool) -> list[str]:

@@ -50,6 +50,7 @@ __all__ = [
     "load_taxonomy",
     "parse_taxonomy",
     "starter_taxonomy",
+    "theme_label",
     "theme_to_toml",
 ]
 
@@ -120,6 +121,18 @@ class Taxonomy:
         for theme in self.themes:
             lines.append(theme_to_toml(theme))
         return "\n".join(lines)
+
+
+def theme_label(theme_id: str, label: str) -> str:
+    """A theme's label as shown: a starter theme still under its starter label in the
+    active language, any other label as its owner wrote it.
+
+    >>> from opennps._i18n import override
+    >>> with override("pl"):
+    ...     theme_label("delivery", "Delivery"), theme_label("delivery", "Shipping")
+    ('Dostawa', 'Shipping')
+    """
+    return _(label) if STARTER_THEMES.get(theme_id) == label else label
 
 
 def theme_to_toml(theme: Theme, *, comment: str = "") -> str:

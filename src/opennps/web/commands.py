@@ -114,8 +114,10 @@ def serve(host: str, port: int, data_dir: Path | None, demo: bool, workers: int 
                  "Ctrl+C.") % {"address": address, "folder": folder}, err=True)
     if login:
         click.echo(_("First run: sign in as %(email)s with the password %(password)s . It is "
-                     "shown only this once; change it after signing in.")
-                   % {"email": login[0], "password": login[1]}, err=True)
+                     "shown only this once; change it after signing in, at "
+                     "%(address)saccounts/password/ (Change password, at the top of every "
+                     "page).") % {"email": login[0], "password": login[1], "address": address},
+                   err=True)
     from django.conf import settings
 
     if not settings.EMAIL_HOST:

@@ -1,12 +1,21 @@
 """The project's URLs: each app under its own namespace."""
 
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on their own; the icon is a static file."""
+    return redirect(static("opennps/favicon.ico"), permanent=True)
+
+
 urlpatterns = [
     path("", lambda request: redirect("surveys:list"), name="home"),
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("opennps.web.accounts.urls")),
     # The admin signs in through the service's sign-in (throttled, with the second factor).
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True),

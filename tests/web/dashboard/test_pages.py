@@ -11,6 +11,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from opennps import _format
 from opennps.web.accounts.models import Role
 from opennps.web.audit.models import Action, AuditEvent
 from opennps.web.surveys.models import Response, SurveyRequest
@@ -49,16 +50,20 @@ class QueryCountTests(TestCase):
         self.client.force_login(self.user)
         # The first read of a survey counts its roll-up: as many queries for 10 or 200.
         for survey in (self.small, self.large):
-            with self.assertNumQueries(16):
+            with self.assertNumQueries(18):
                 self._get("dashboard:overview", survey.pk, {})
         # Session, user, membership, the survey with its roll-up mark, then per page: the
         # fingerprint of the answers changed since the mark and the figures' queries
         # (docs/dashboard.md); segments by a property read the answers, with no refresh.
+        # Every page but the response rate adds two for its filter pickers (on purpose: the
+        # pickers offer the stored values instead of free-text boxes): the values of the
+        # latest answers with their counts, and the survey's extra questions (their labels).
+        # The comments page pages through its answers without counting them all.
         filtered = {"since": "2025-02-01", "until": "2025-03-31", "period": "week",
                     "by": "prop:plan"}
-        pinned = {("dashboard:overview", False): 6, ("dashboard:overview", True): 7,
-                  ("dashboard:segments", False): 8, ("dashboard:segments", True): 7,
-                  ("dashboard:comments", False): 5, ("dashboard:comments", True): 5,
+        pinned = {("dashboard:overview", False): 8, ("dashboard:overview", True): 9,
+                  ("dashboard:segments", False): 10, ("dashboard:segments", True): 9,
+                  ("dashboard:comments", False): 7, ("dashboard:comments", True): 7,
                   ("dashboard:response_rate", False): 5,
                   ("dashboard:response_rate", True): 5}
         for name in PAGES:
@@ -106,7 +111,9 @@ class PageTests(TestCase):
         page = self.client.get(reverse("dashboard:overview", args=[self.survey.pk]))
         self.assertEqual([d["count"] for d in page.context["headline"]["distribution"]],
                          [sum(1 for a in self.answers if a.score == s) for s in range(11)])
-        self.assertContains(page, 'role="img"', count=2)
+        # The score's interval, the groups' shares, the distribution and the trend, each
+        # with its data table (distribution, trend, groups).
+        self.assertContains(page, 'role="img"', count=4)
         self.assertContains(page, "<caption>", count=3)
         self.assertContains(page, "Promoters")
 
@@ -128,7 +135,7 @@ class PageTests(TestCase):
         page = self.client.get(reverse("dashboard:segments", args=[self.survey.pk]),
                                {"by": "language", "sort": "-value", "until": "2025-01-25"})
         rows = page.context["rows"]
-        self.assertEqual(sorted(r.key[0] for r in rows), ["en", "pl"])
+        self.assertEqual(sorted(r.key[0] for r in rows), ["English", "Polish"])
         self.assertEqual([r.value for r in rows], sorted((r.value for r in rows), reverse=True))
         self.assertTrue(all(r.small for r in rows))
         self.assertContains(page, 'class="small"', count=2)
@@ -243,15 +250,22 @@ class ReportDownloadTests(TestCase):
         self.assertEqual(download["Content-Type"], "text/html; charset=utf-8")
         self.assertIn("attachment", download["Content-Disposition"])
         html = download.content.decode()
-        self.assertIn(f'<p class="score">{overview.context["headline"]["value"]:.1f}</p>', html)
+        polish = _format.number(overview.context["headline"]["value"], 1, language="pl")
+        self.assertIn(f'<p class="score">{polish}</p>', html)
+        self.assertIn(",", polish)
         self.assertIn('<html lang="pl">', html)
         self.assertIn("Shop survey", html)
         # Session, user, membership, the survey with its roll-up mark; the fingerprint of
-        # the answers changed since the mark (docs/dashboard.md); the cells; the audit
-        # log's record of the download.
-        self.assertLessEqual(len(queries), 7)
+        # the answers changed since the mark (docs/dashboard.md); the cells. The themes:
+        # the taxonomy, the answers' fingerprint, the comments (computed in the request
+        # below THEMES_INLINE_ANSWERS); the segments by channel and by language; the
+        # latest comments; the audit log's record of the download.
+        self.assertEqual(len(queries), 13)
         self.assertTrue(AuditEvent.objects.filter(action=Action.REPORT_DOWNLOADED,
                                                   target_id=str(self.survey.pk)).exists())
+        self.assertIn("Segmenty", html)
+        self.assertIn("Tematy", html)
+        self.assertIn("comment number 119", html)
 
     def test_pdf_report_downloads(self) -> None:
         download = self.client.get(reverse("dashboard:report", args=[self.survey.pk]),
@@ -276,8 +290,8 @@ class OrganisationScopeTests(TestCase):
         organisation = make_organisation()
         self.client.force_login(make_user(organisation))
         first, second = make_survey(organisation), make_survey(organisation)
-        add_answers(first, [{"score": 10, "at": START}] * 3)
-        add_answers(second, [{"score": 0, "at": START}] * 1)
+        add_answers(first, [{"score": 10, "at": START, "comment": "great"}] * 3)
+        add_answers(second, [{"score": 0, "at": START, "comment": "bad"}] * 1)
         add_answers(make_survey(organisation, kind="enps"), [{"score": 0, "at": START}] * 5)
         add_answers(make_survey(make_organisation()), [{"score": 0, "at": START}] * 7)
         url = reverse("dashboard:overview", args=[first.pk])

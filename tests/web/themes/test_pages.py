@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from unittest import mock
+from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
@@ -13,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from opennps.text import Answer, analyze_comments, starter_taxonomy
+from opennps.text import Answer, analyze_comments, parse_taxonomy, starter_taxonomy
 from opennps.web.accounts.models import Role
 from opennps.web.jobs.worker import drain
 from opennps.web.surveys.models import Response
@@ -79,7 +80,13 @@ class ThemesPageTests(TestCase):
                                   f'delivery#comments">{delivery.label}</a></th>'
                                   f"<td>{delivery.mentions}</td>")
         self.assertEqual(expected.counts.languages.get("pl"), 1)
-        self.assertContains(page, "2025-01: ")
+        # The trend of each theme is a sparkline; its numbers are in a table, every month
+        # from the first to the last (February had no comments: a zero, not a gap).
+        self.assertContains(page, 'aria-label="Mentions of Delivery per month"')
+        self.assertContains(page, '<th scope="col">2025-01</th><th scope="col">2025-02</th>'
+                                  '<th scope="col">2025-03</th>')
+        self.assertNotContains(page, "2025-01: ")
+        self.assertContains(page, f"<td>{delivery.share * 100:.1f}%</td>")
 
     def test_the_date_range_and_organisation_scope_choose_the_answers(self) -> None:
         page = self.client.get(self.url, {"from": "2025-03-01", "to": "2025-03-31"})
@@ -177,6 +184,69 @@ class TaxonomyTests(TestCase):
         shown = {t.id: t.mentions for t in page.context["report"].themes}
         self.assertEqual(shown["parking"], 2)
 
+    def _posted(self, edit=None):  # type: ignore[no-untyped-def]
+        """The structured editor's forms as the page gives them, changed by ``edit``."""
+        formset = self.client.get(self.url).context["themes"]
+        data = {f"themes-{key}": value for key, value in formset.management_form.initial.items()}
+        rows = [dict(form.initial) for form in formset.forms if form.initial]
+        for row in rows:
+            row.pop("keywords", None)
+        if edit:
+            rows = edit(rows)
+        data["themes-TOTAL_FORMS"] = str(len(rows))
+        for index, row in enumerate(rows):
+            for key, value in row.items():
+                if value not in (None, False):
+                    data[f"themes-{index}-{key}"] = value
+        return data
+
+    def test_the_theme_editor_round_trips_the_toml_unchanged(self) -> None:
+        before = parse_taxonomy(self.client.get(self.url).context["form"].initial["text"])
+        page = self.client.get(self.url)
+        self.assertContains(page, 'name="themes-0-keywords_pl"')
+        self.assertContains(page, "Keywords in Polish")
+        saved = self.client.post(self.url, self._posted())
+        self.assertRedirects(saved, reverse("themes:themes", args=[self.survey.pk]))
+        after = parse_taxonomy(ThemeTaxonomy.objects.get().text)
+        self.assertEqual(after, before)
+        self.assertEqual(len(after), 10)
+
+    def test_the_theme_editor_adds_changes_and_removes_themes(self) -> None:
+        def edit(rows):  # type: ignore[no-untyped-def]
+            rows[0]["keywords_en"] += "\nrip off, too pricey"  # the first is "price"
+            rows[1]["DELETE"] = "on"
+            return [*rows, {"id": "parking", "label": "Parking", "keywords_en": "parking*",
+                            "keywords_pl": "parking, miejsce parkingowe"}]
+
+        self.client.post(self.url, self._posted(edit))
+        text = ThemeTaxonomy.objects.get().text
+        taxonomy = parse_taxonomy(text)
+        self.assertEqual(taxonomy["parking"].keywords, {"en": ("parking*",),
+                                                        "pl": ("parking",
+                                                               "miejsce parkingowe")})
+        self.assertIn("too pricey", taxonomy["price"].keywords["en"])
+        self.assertNotIn("support", taxonomy.ids())
+        self.assertIn("[themes.parking]", text)  # the TOML box shows the same themes
+        self.assertIn("[themes.parking]", self.client.get(self.url).context["form"]
+                      .initial["text"])
+
+    def test_the_theme_editor_explains_a_bad_keyword_and_saves_nothing(self) -> None:
+        def edit(rows):  # type: ignore[no-untyped-def]
+            rows[2]["keywords_fi"] = "ab*"
+            rows[3]["id"] = "Delivery Time"
+            return rows
+
+        data = self._posted(edit)
+        before = ThemeTaxonomy.objects.get().text
+        page = self.client.post(self.url, data)
+        self.assertEqual(page.status_code, 400)
+        self.assertContains(page, "is a prefix of fewer than 3 letters", status_code=400)
+        self.assertContains(page, "Use lower-case letters", status_code=400)
+        self.assertEqual(ThemeTaxonomy.objects.get().text, before)
+        twice = self.client.post(self.url, self._posted(
+            lambda rows: [*rows, {**rows[0], "label": "Again"}]))
+        self.assertContains(twice, "Two themes have the id price", status_code=400)
+
     def test_agents_may_not_edit_the_taxonomy(self) -> None:
         self.client.force_login(self.agent)
         self.assertEqual(self.client.get(self.url).status_code, 403)
@@ -265,6 +335,26 @@ class BackgroundReportTests(TestCase):
             self.assertNotContains(self.client.get(url), "being computed in the background")
 
 
+class ContrastColumnTests(TestCase):
+    def test_each_group_s_count_is_under_its_own_header_in_both_lists(self) -> None:
+        organisation = make_organisation()
+        survey = make_survey(organisation)
+        add_answers(survey, [(10, "Wonderful helpful team")] * 30
+                    + [(1, "Late delivery, late again")] * 30 + [(8, "Ok")] * 4)
+        self.client.force_login(make_user(organisation))
+        page = self.client.get(reverse("themes:themes", args=[survey.pk]))
+        for side, term, detractors, promoters in (
+                ("detractors", "late delivery", 30, 0),
+                ("promoters", "wonderful helpful team", 0, 30)):
+            with self.subTest(side=side):
+                rows = next(item for item in page.context["said_more"]
+                            if item["key"] == side)["terms"]
+                row = next(r for r in rows if r["term"].term == term)
+                self.assertEqual((row["detractors"], row["promoters"]), (detractors, promoters))
+                self.assertContains(page, f'term={quote(term)}#comments">{term}</a></th>'
+                                          f"<td>{detractors}</td><td>{promoters}</td>")
+
+
 @pytest.mark.django_db
 def test_the_themes_page_speaks_polish(client) -> None:  # type: ignore[no-untyped-def]
     organisation = make_organisation()
@@ -275,3 +365,5 @@ def test_the_themes_page_speaks_polish(client) -> None:  # type: ignore[no-untyp
     text = page.content.decode()
     assert "Częściej mówią krytycy" in text
     assert "Pominięto datę from=wczoraj" in text
+    # The starter taxonomy's themes by their Polish labels.
+    assert ">Dostawa</a></th>" in text and ">Delivery</a>" not in text

@@ -10,23 +10,24 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
 from opennps import _spreadsheet
+from opennps.core import Scale
 from opennps.web.audit.models import Action
 from opennps.web.audit.services import record
+from opennps.web.surveys.facets import language_name
 from opennps.web.surveys.filters import Filters, responses
 from opennps.web.surveys.models import Response, Survey
 
 PAGE_SIZE = 50
+MAX_PAGE = 10_000
 TAG = re.compile(r"^[\w .:-]{1,40}$")
 CSV_COLUMNS = ("id", "created_at", "score", "comment", "language", "channel", "location",
                "person", "tags", "properties")
 
 
 def search(survey: Survey, filters: Filters, params: QueryDict) -> QuerySet[Response]:
-    """Answers passing the filters, the search ``q``, the tag ``tag`` and the theme ``theme``.
-
-    Newest first.
-    """
-    answers = responses(survey, filters).select_related("person")
+    """Answers with a comment passing the filters, the search ``q``, the tag ``tag`` and the
+    theme ``theme``, newest first (the Answers page of the survey lists every answer)."""
+    answers = responses(survey, filters).exclude(comment="").select_related("person")
     text = params.get("q", "").strip()[:200]
     if text:
         answers = answers.filter(Q(comment__icontains=text) | Q(respondent_name__icontains=text)
@@ -38,6 +39,15 @@ def search(survey: Survey, filters: Filters, params: QueryDict) -> QuerySet[Resp
     if theme:  # stored by opennps.web.themes when the comment was tagged
         answers = answers.filter(themes__theme=theme)
     return answers.order_by("-created_at", "-pk")
+
+
+def page_of(answers: QuerySet[Response], raw: str | None) -> tuple[int, list[Response]]:
+    """The page number asked for (1 when it is not a number from 1 to ``MAX_PAGE``) and its
+    answers, with one more when there is an older page: one query, no count of them all
+    (a count of every answer of a large survey would cost more than the page itself)."""
+    number = int(raw) if raw and raw.isdigit() and 1 <= int(raw) <= MAX_PAGE else 1
+    start = (number - 1) * PAGE_SIZE
+    return number, list(answers[start:start + PAGE_SIZE + 1])
 
 
 def parse_tags(raw: str) -> list[str] | None:
@@ -58,6 +68,17 @@ def set_tags(survey: Survey, response_id: str, tags: list[str]) -> bool:
                target=("response", response_id, f"{survey} #{response_id}"),
                details={"tags": tags})
     return changed
+
+
+def shown(answers: Iterable[Response], scale: Scale) -> list[Response]:
+    """The answers of a page with what the comment browser shows besides their fields:
+    ``group`` (the score group, on 0–10 scales), ``language_name``, ``person_label``."""
+    found = list(answers)
+    for answer in found:
+        answer.group = scale.group(answer.score).value if scale.is_recommend else ""
+        answer.language_name = language_name(answer.language) if answer.language else ""
+        answer.person_label = person_of(answer)
+    return found
 
 
 def person_of(answer: Response) -> str:

@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import formats
+from django.utils.translation import get_language, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
+from opennps import _format, _i18n
 from opennps.core import (
     BANDS,
     SCALES,
@@ -36,7 +36,26 @@ def confidence() -> float:
 
 def confidence_percent() -> str:
     """The confidence level as shown: "95%"."""
-    return f"{formats.number_format(100 * confidence(), 0 if confidence() * 100 % 1 == 0 else 1)}%"
+    level = 100 * confidence()
+    return _format.number(level, 0 if level % 1 == 0 else 1, language=get_language()) + "%"
+
+
+def library_text(message: str) -> str:
+    """A message of the library's catalogue (band sources, starter themes, industries) in
+    the member's language: the web pages and the reports say them alike."""
+    with _i18n.override(get_language()):
+        return _i18n.gettext(message)
+
+
+# What the headline figure of each kind of survey is called.
+METRIC_NAMES = {Kind.NPS: gettext_lazy("Net Promoter Score"),
+                Kind.ENPS: gettext_lazy("Net Promoter Score"),
+                Kind.CSAT: gettext_lazy("Satisfied (4–5 of 5)"),
+                Kind.CES: gettext_lazy("Agree (5–7 of 7)")}
+
+
+def metric_name(kind: str) -> str:
+    return str(METRIC_NAMES[Kind(kind)])
 
 # The band labels of opennps.core, in this app's catalogues (the core's are not Django's).
 BAND_LABELS = {
@@ -122,10 +141,11 @@ def headline(histogram: Histogram, kind: str) -> dict[str, Any]:
         result = NPSResult.from_histogram(histogram)
         interval = result.confidence_interval(confidence(), method=METHOD)
         figure.update(value=result.score, low=interval.low, high=interval.high, groups=[
-            {"name": _("Promoters"), "count": result.promoters,
+            {"name": _("Promoters"), "key": "promoter", "count": result.promoters,
              "share": 100 * result.promoter_share},
-            {"name": _("Passives"), "count": result.passives, "share": 100 * result.passive_share},
-            {"name": _("Detractors"), "count": result.detractors,
+            {"name": _("Passives"), "key": "passive", "count": result.passives,
+             "share": 100 * result.passive_share},
+            {"name": _("Detractors"), "key": "detractor", "count": result.detractors,
              "share": 100 * result.detractor_share},
         ])
     else:
@@ -136,18 +156,20 @@ def headline(histogram: Histogram, kind: str) -> dict[str, Any]:
     return figure
 
 
-def change_in_words(current: Histogram, previous: Histogram) -> dict[str, Any] | None:
-    """This period against the previous one, tested, and said in a sentence."""
+def change_in_words(current: Histogram, previous: Histogram, against: str = ""
+                    ) -> dict[str, Any] | None:
+    """This period against the previous one, tested, and said in a sentence; ``against``
+    names what it is compared with ("2024-11-03 – 2025-02-01")."""
     if not (current.n and previous.n):
         return None
     a, b = NPSResult.from_histogram(current), NPSResult.from_histogram(previous)
     test = compare_nps(a, b, method=comparison_method(METHOD), confidence_level=confidence())
-    points = abs(test.difference)
-    values = {"points": formats.number_format(points, 1),
-              "p": formats.number_format(test.p_value, 2) if test.p_value >= 0.01
-              else "< " + formats.number_format(0.01, 2)}
+    language = get_language()
+    values = {"points": _format.number(abs(test.difference), 1, language=language),
+              "p": _format.number(test.p_value, 2, language=language) if test.p_value >= 0.01
+              else "< " + _format.number(0.01, 2, language=language)}
     significant = test.p_value < 1 - confidence()
-    if round(test.difference, 1) == 0:
+    if _format.rounded(test.difference, 1) == 0:
         text = _("no change, p = %(p)s") % values
     elif test.difference > 0:
         text = (_("up %(points)s points, significant: p = %(p)s") if significant
@@ -155,7 +177,10 @@ def change_in_words(current: Histogram, previous: Histogram) -> dict[str, Any] |
     else:
         text = (_("down %(points)s points, significant: p = %(p)s") if significant
                 else _("down %(points)s points, not significant: p = %(p)s")) % values
-    return {"text": text, "current": a, "previous": b, "test": test, "significant": significant}
+    return {"text": text, "current": a, "previous": b, "test": test, "significant": significant,
+            "against": against, "difference": test.difference,
+            "direction": "flat" if _format.rounded(test.difference, 1) == 0
+            else "up" if test.difference > 0 else "down"}
 
 
 def context_of(score: float, *, bands: str, industry: str, target: int | None
@@ -163,10 +188,42 @@ def context_of(score: float, *, bands: str, industry: str, target: int | None
     """Where an NPS falls: interpretation band (with its source), benchmarks, target."""
     configuration = BANDS.get(bands) or BANDS["bain"]
     band = configuration.interpret(score)
+    benchmarks = [{"source": library_text(item.benchmark.source), "year": item.benchmark.year,
+                   "industry": library_text(_format.INDUSTRY_NAMES.get(
+                       item.benchmark.industry, item.benchmark.industry)),
+                   "nps": item.benchmark.nps, "difference": item.difference}
+                  for item in compare_to_benchmarks(score, industry)] if industry else []
     return {
         "band": _(BAND_LABELS.get(band.label_key, band.label)),
-        "bands_source": configuration.source,
+        "bands_source": library_text(configuration.source),
         "bands_year": configuration.year,
-        "benchmarks": compare_to_benchmarks(score, industry) if industry else (),
+        "benchmarks": benchmarks, "benchmark": benchmarks[0] if benchmarks else None,
         "target": target, "to_target": None if target is None else score - target,
     }
+
+
+def bands_choices() -> list[tuple[str, str]]:
+    """Each band configuration as the goal form offers it: its source, then its bands
+    ("Bain & Company (attributed, second-hand): Good above 0, Favourable above 20, ...")."""
+    choices = []
+    for key, configuration in BANDS.items():
+        steps = []
+        for band in configuration.bands[1:]:
+            lower = _format.number(band.lower, 0, language=get_language())
+            label = _(BAND_LABELS.get(band.label_key, band.label))
+            steps.append((_("%(band)s above %(score)s") if not band.inclusive
+                          else _("%(band)s from %(score)s")) % {"band": label, "score": lower})
+        source = library_text(configuration.source)
+        if configuration.year:
+            source = f"{source}, {configuration.year}"
+        choices.append((key, f"{source}: {', '.join(steps)}"))
+    return choices
+
+
+def industry_choices() -> list[tuple[str, str]]:
+    """The benchmark industries by their names in the member's language."""
+    from opennps.core import INDUSTRIES
+
+    return [("", _("No benchmark"))] + sorted(
+        ((name, library_text(_format.INDUSTRY_NAMES.get(name, name))) for name in INDUSTRIES),
+        key=lambda item: item[1])

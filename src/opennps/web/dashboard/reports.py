@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from opennps import _i18n
 from opennps.analysis import FileAnalysis
-from opennps.report import render_html, render_pdf
+from opennps.report import ReportExtras, render_html, render_pdf
 
 
 def inline_style(html: str) -> str:
@@ -15,8 +15,8 @@ def inline_style(html: str) -> str:
 
 
 def render(analysis: FileAnalysis, *, language: str | None, pdf: bool,
-           target: float | None) -> bytes:
+           target: float | None, extras: ReportExtras | None = None) -> bytes:
     """The report as UTF-8 HTML or as PDF bytes."""
     with _i18n.override(language):
-        html = render_html(analysis, target=target)
+        html = render_html(analysis, target=target, extras=extras)
     return render_pdf(html) if pdf else html.encode("utf-8")

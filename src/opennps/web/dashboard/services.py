@@ -43,9 +43,9 @@ def _rollup(filters: Filters, rollup: bool | None) -> bool:
 
 
 def uses_rollup(filters: Filters) -> bool:
-    """Whether the roll-up holds what ``filters`` select: no property filter, and days in
-    the site's time zone (the roll-up's)."""
-    return (ROLLUPS and not filters.properties
+    """Whether the roll-up holds what ``filters`` select: no property or extra-answer
+    filter, and days in the site's time zone (the roll-up's)."""
+    return (ROLLUPS and not filters.row_level
             and timezone.get_current_timezone_name() == timezone.get_default_timezone_name())
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,16 +12,19 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from opennps.web._http import organisation_of
+from opennps.web._http import organisation_of, role_of
 from opennps.web.accounts.decorators import member_required
 from opennps.web.accounts.models import EVERYONE, IMPORT_RESPONSES, MANAGE_SURVEYS
 from opennps.web.audit.models import Action
 from opennps.web.audit.services import record
 from opennps.web.headers import allow_inline_style
+from opennps.web.surveys.facets import filter_bar
 from opennps.web.surveys.filters import Filters, describe, parse_filters
 from opennps.web.surveys.models import Survey
+from opennps.web.themes.report import parse_filters as theme_filters
+from opennps.web.themes.report import themes_report
 
-from . import comments, pages, reports, services
+from . import comments, figures, pages, reports, services
 from .forms import GoalForm
 from .goals import goal_of, set_goal
 
@@ -42,7 +47,10 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
     filters = _filters(request, survey)
     context = {"survey": survey, "page": "overview", **describe(filters),
                **pages.overview(survey, filters),
-               "goal_form": GoalForm(instance=goal_of(survey))}
+               **filter_bar(survey, filters, language=get_language(), period=True),
+               "goal_form": GoalForm(instance=goal_of(survey)), "min_n": figures.MIN_N,
+               "can_manage": role_of(request) in MANAGE_SURVEYS,
+               "can_import": role_of(request) in IMPORT_RESPONSES}
     return render(request, "dashboard/overview.html", context)
 
 
@@ -64,8 +72,11 @@ def segments(request: HttpRequest, pk: int) -> HttpResponse:
         sort = "-n"
     names, values = services.labels(survey, [*available, dimension], get_language())
     context = {"survey": survey, "page": "segments",
-               "dimensions": [(item, names[item]) for item in available],
+               "dimensions": [(item, pages.dimension_name(item, names)) for item in available],
+               "dimension_name": pages.dimension_name(dimension, names),
                **describe(filters),
+               **filter_bar(survey, filters, language=get_language(),
+                            keep=[("by", dimension), ("sort", sort)]),
                **pages.segments(survey, filters, dimension, sort, values.get(dimension))}
     return render(request, "dashboard/segments.html", context)
 
@@ -84,9 +95,17 @@ def comment_list(request: HttpRequest, pk: int) -> HttpResponse:
                                 content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.csv"'
         return response
-    context = {"survey": survey, "page": "comments", **describe(filters),
-               "answers": answers[:comments.PAGE_SIZE], "q": request.GET.get("q", ""),
-               "tag": request.GET.get("tag", ""), "page_size": comments.PAGE_SIZE}
+    keep = [(name, request.GET.get(name, "")) for name in ("q", "tag", "theme")]
+    number, shown = comments.page_of(answers, request.GET.get("page"))
+    context = {"survey": survey, **describe(filters),
+               **filter_bar(survey, filters, language=get_language(), keep=keep),
+               "answers": comments.shown(shown[:comments.PAGE_SIZE], survey.scale),
+               "number": number, "older": len(shown) > comments.PAGE_SIZE,
+               "can_tag": role_of(request) in IMPORT_RESPONSES, "q": request.GET.get("q", ""),
+               "tag": request.GET.get("tag", ""), "theme": request.GET.get("theme", ""),
+               "page_query": urlencode([*filters.query().items(),
+                                        *((k, v) for k, v in keep if v)]),
+               "page_size": comments.PAGE_SIZE}
     return render(request, "dashboard/comments.html", context)
 
 
@@ -97,6 +116,8 @@ def response_rate(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _survey(request, pk)
     filters = _filters(request, survey)
     context = {"survey": survey, "page": "response_rate", **describe(filters),
+               **filter_bar(survey, filters, language=get_language(), pickers=False,
+                            period=True),
                **pages.response_rate(survey, filters)}
     return render(request, "dashboard/response_rate.html", context)
 
@@ -115,8 +136,10 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                                   "filters yet."))
         return redirect("dashboard:overview", pk=survey.pk)
     pdf = request.GET.get("format") == "pdf"
+    themes = themes_report(survey, theme_filters(request.GET, survey), inline=None).report
+    extras = pages.report_extras(survey, filters, analysis, themes)
     body = reports.render(analysis, language=get_language(), pdf=pdf,
-                          target=goal_of(survey).target)
+                          target=goal_of(survey).target, extras=extras)
     response = HttpResponse(body, content_type="application/pdf" if pdf
                             else "text/html; charset=utf-8")
     response["Content-Disposition"] = (

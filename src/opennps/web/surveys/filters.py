@@ -1,9 +1,13 @@
 """The one filter vocabulary of answers, read from a URL: dashboard, themes and API pages.
 
-``since``/``until`` (dates, inclusive), ``period`` (of trends), ``channel``, ``language``,
+``since``/``until`` (dates, inclusive), or ``range`` (a preset relative to today:
+``30d``, ``90d``, ``quarter``, ``12m``), ``period`` (of trends), ``channel``, ``language``,
 ``group`` (score group), ``scope`` (this survey, or every survey of its kind in the
-organisation) and ``prop.<name>=<value>`` (a person property at answer time). Bad values
-are dropped with a notice that says what was expected, never an error page.
+organisation), ``prop.<name>=<value>`` (a person property at answer time) and
+``answer.<question>=<value>`` (an extra question's answer, or one of the choices of a
+multiple-choice answer). Bad values are dropped with a notice that says what was
+expected, never an error page. :mod:`.facets` lists the values each filter can take,
+with their counts, for the pickers of the pages.
 """
 
 from __future__ import annotations
@@ -18,8 +22,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Func, Q, QuerySet, TextField
-from django.db.models.lookups import Exact
+from django.db.models import BooleanField, F, Func, Q, QuerySet, TextField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +36,10 @@ DEFAULT_PERIOD = "month"
 GROUPS = tuple(segment.value for segment in Segment)
 PROPERTY_KEY = re.compile(r"^[\w .-]{1,64}$")
 PROPERTY_PREFIX = "prop."
+ANSWER_PREFIX = "answer."
+# Date presets, relative to today (in the site's time zone): ``range=<key>``.
+RANGES = {"30d": gettext_lazy("Last 30 days"), "90d": gettext_lazy("Last 90 days"),
+          "quarter": gettext_lazy("This quarter"), "12m": gettext_lazy("Last 12 months")}
 # Names the filters had on the Themes page before they were one vocabulary; old links work.
 ALIASES = {"since": "from", "until": "to"}
 
@@ -56,10 +63,18 @@ class Filters:
     scope: str = ""
     properties: dict[str, str] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
+    answers: dict[str, str] = field(default_factory=dict)
+    range: str = ""
 
     @property
     def organisation_wide(self) -> bool:
         return self.scope == Scope.ORGANISATION
+
+    @property
+    def row_level(self) -> bool:
+        """Whether a filter reads the answers' properties or extra answers (which the
+        dashboard's daily roll-up does not hold)."""
+        return bool(self.properties or self.answers)
 
     def q(self, *, dates: bool = True, day: str | None = None) -> Q:
         """The filters as a condition on responses (dates optional, for comparisons).
@@ -87,7 +102,9 @@ class Filters:
             condition &= Q(score__gte=low, score__lte=high)
         if day is None:
             for key, value in self.properties.items():
-                condition &= Q(Exact(JSONKeyText("person_properties", key), value))
+                condition &= Q(JSONKeyMatches("person_properties", key, value))
+            for key, value in self.answers.items():
+                condition &= Q(JSONKeyMatches("answers", key, value))
         return condition
 
     def previous_range(self) -> tuple[date, date] | None:
@@ -99,13 +116,20 @@ class Filters:
 
     def query(self) -> dict[str, str]:
         """The GET parameters that reproduce these filters (for links and downloads)."""
-        params = {"since": self.since.isoformat() if self.since else "",
-                  "until": self.until.isoformat() if self.until else "",
+        params = {"since": self.since.isoformat() if self.since and not self.range else "",
+                  "until": self.until.isoformat() if self.until and not self.range else "",
+                  "range": self.range,
                   "period": self.period if self.period != DEFAULT_PERIOD else "",
                   "channel": self.channel, "language": self.language,
                   "group": self.group, "scope": self.scope}
         params.update({PROPERTY_PREFIX + key: value for key, value in self.properties.items()})
+        params.update({ANSWER_PREFIX + key: value for key, value in self.answers.items()})
         return {key: value for key, value in params.items() if value}
+
+    def dates_only(self) -> Filters:
+        """These filters' dates and scope alone (what the pickers' counts cover)."""
+        return Filters(since=self.since, until=self.until, period=self.period,
+                       scope=self.scope, range=self.range)
 
 
 class JSONKeyText(Func):
@@ -133,6 +157,63 @@ class JSONKeyText(Func):
         return (f"(CASE json_type({sql}, %s) WHEN 'true' THEN 'true' WHEN 'false' THEN "
                 f"'false' ELSE CAST(json_extract({sql}, %s) AS TEXT) END)",
                 (*params, path, *params, path))
+
+
+class JSONKeyMatches(Func):
+    """Whether the value under one key of a JSON object column is ``value`` (compared as
+    :class:`JSONKeyText` writes it), or is a list that holds ``value`` (the choices of a
+    multiple-choice answer), alike on PostgreSQL and SQLite; a missing key never matches.
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, column: str, key: str, value: str) -> None:
+        super().__init__(F(column))
+        self.key, self.value = key, value
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (f"(({sql} ->> %s) = %s OR (jsonb_typeof({sql} -> %s) = 'array' AND EXISTS "
+                f"(SELECT 1 FROM jsonb_array_elements_text({sql} -> %s) AS element(v) "
+                "WHERE element.v = %s)))",
+                (*params, self.key, self.value, *params, self.key, *params, self.key,
+                 self.value))
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        path = "$." + json.dumps(self.key)
+        text = (f"(CASE json_type({sql}, %s) WHEN 'true' THEN 'true' WHEN 'false' THEN "
+                f"'false' ELSE CAST(json_extract({sql}, %s) AS TEXT) END)")
+        text_params = (*params, path, *params, path)
+        return (f"(CASE json_type({sql}, %s) WHEN 'array' THEN EXISTS (SELECT 1 FROM "
+                f"json_each({sql}, %s) AS element WHERE (CASE element.type WHEN 'true' THEN "
+                "'true' WHEN 'false' THEN 'false' ELSE CAST(element.value AS TEXT) END) = %s) "
+                f"ELSE {text} = %s END)",
+                (*params, path, *params, path, self.value, *text_params, self.value))
+
+
+def range_dates(name: str, today: date) -> tuple[date, date]:
+    """The first and last day of the preset ``name`` (a key of :data:`RANGES`) on ``today``.
+
+    >>> range_dates("30d", date(2025, 3, 31)), range_dates("quarter", date(2025, 5, 20))
+    ((datetime.date(2025, 3, 2), datetime.date(2025, 3, 31)), \
+(datetime.date(2025, 4, 1), datetime.date(2025, 5, 20)))
+    >>> range_dates("12m", date(2024, 2, 29))
+    (datetime.date(2023, 3, 1), datetime.date(2024, 2, 29))
+    """
+    if name == "30d":
+        return today - timedelta(days=29), today
+    if name == "90d":
+        return today - timedelta(days=89), today
+    if name == "quarter":
+        return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today
+    if name == "12m":
+        try:
+            year_ago = today.replace(year=today.year - 1)
+        except ValueError:  # 29 February
+            year_ago = today.replace(year=today.year - 1, day=28)
+        return year_ago + timedelta(days=1), today
+    raise KeyError(name)
 
 
 def start_of(day: date) -> datetime:
@@ -172,6 +253,12 @@ def parse_filters(params: Mapping[str, str], scale: Scale) -> Filters:
     filters = Filters(notices=notices)
     filters.since = _date(params, "since", notices)
     filters.until = _date(params, "until", notices)
+    filters.range = _choice(params, "range", tuple(RANGES), notices)
+    if filters.range:
+        if filters.since or filters.until:
+            notices.append(_("The dates since/until were ignored: range=%(range)s sets them.")
+                           % {"range": filters.range})
+        filters.since, filters.until = range_dates(filters.range, timezone.localdate())
     if filters.since and filters.until and filters.since > filters.until:
         notices.append(_("The date range was ignored: %(since)s is after %(until)s.")
                        % {"since": filters.since, "until": filters.until})
@@ -188,15 +275,23 @@ def parse_filters(params: Mapping[str, str], scale: Scale) -> Filters:
         notices.append(_("The score group filter was ignored: it applies to 0–10 surveys only."))
         filters.group = ""
     for name, value in params.items():
-        if not name.startswith(PROPERTY_PREFIX) or not value.strip():
+        if not value.strip():
             continue
-        key = name[len(PROPERTY_PREFIX):]
-        if PROPERTY_KEY.match(key) and not key.isdigit():
-            filters.properties[key] = value.strip()
-        else:
-            notices.append(_("The property filter %(name)s was ignored: a property name has "
-                             "letters, digits, spaces, dots, dashes or underscores.")
-                           % {"name": name})
+        if name.startswith(PROPERTY_PREFIX):
+            key = name[len(PROPERTY_PREFIX):]
+            if PROPERTY_KEY.match(key) and not key.isdigit():
+                filters.properties[key] = value.strip()[:200]
+            else:
+                notices.append(_("The property filter %(name)s was ignored: a property name "
+                                 "has letters, digits, spaces, dots, dashes or underscores.")
+                               % {"name": name})
+        elif name.startswith(ANSWER_PREFIX):
+            key = name[len(ANSWER_PREFIX):]
+            if PROPERTY_KEY.match(key):
+                filters.answers[key] = value.strip()[:200]
+            else:
+                notices.append(_("The filter %(name)s was ignored: it names an extra question "
+                                 "by its number, e.g. answer.7=yes.") % {"name": name})
     return filters
 
 

@@ -9,7 +9,10 @@ class ThemesConfig(AppConfig):
 
     def ready(self) -> None:
         from opennps.web.surveys.events import responses_changed
+        from opennps.web.surveys.navigation import SurveyTab, register_tab
 
         from .tasks import on_responses_changed
 
         responses_changed.connect(on_responses_changed, dispatch_uid="themes-tagging")
+        register_tab(SurveyTab("themes", _("Themes"), "themes:themes", 40,
+                               current_for=("themes:taxonomy",), keeps_filters=True))

@@ -17,6 +17,7 @@ from opennps.web.accounts.decorators import member_required
 from opennps.web.accounts.models import EVERYONE, IMPORT_RESPONSES, MANAGE_SURVEYS
 from opennps.web.people import services as people
 
+from .. import navigation
 from ..forms import PersonLinkForm, QuestionForm, SurveyForm, TextsForm
 from ..models import Question, Response, Status, Survey
 from ..services import answers, surveys
@@ -29,9 +30,18 @@ def _survey(request: HttpRequest, pk: int) -> Survey:
 
 @member_required(EVERYONE)
 def survey_list(request: HttpRequest) -> HttpResponse:
-    """The organisation's surveys."""
-    items = Survey.objects.for_organisation(organisation_of(request)).order_by("-created_at")
-    return render(request, "surveys/manage/list.html", {"surveys": items})
+    """The organisation's surveys as cards, with the figures other apps add to them (see
+    ``navigation.register_summary``): the home page."""
+    items = list(Survey.objects.for_organisation(organisation_of(request))
+                 .order_by("-created_at"))
+    parts = [(summary.template, summary.summarize(items))
+             for summary in navigation.registered_summaries()]
+    cards = [{"survey": survey, "parts": [(template, found.get(survey.pk))
+                                          for template, found in parts]} for survey in items]
+    role = role_of(request)
+    return render(request, "surveys/manage/list.html", {
+        "cards": cards, "can_manage": role in MANAGE_SURVEYS,
+        "can_import": role in IMPORT_RESPONSES})
 
 
 @require_http_methods(["GET", "POST"])
@@ -76,9 +86,14 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def survey_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Activate, pause or close the survey."""
     survey = _survey(request, pk)
-    if request.POST.get("status") not in Status.values:
+    status = request.POST.get("status")
+    if status not in Status.values:
         return HttpResponse(status=400)
-    surveys.set_status(survey, request.POST["status"])
+    if status != Status.ACTIVE and request.POST.get("confirmed") != "yes":
+        # Pausing or closing stops the survey's links from taking answers: say so first.
+        return render(request, "surveys/manage/status_confirm.html",
+                      {"survey": survey, "status": status})
+    surveys.set_status(survey, status)
     messages.success(request, _("The survey is now %(status)s.")
                      % {"status": survey.get_status_display().lower()})
     return redirect("surveys:detail", pk=survey.pk)
