@@ -31,7 +31,21 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_app
 
 
 @pytest.fixture
-def secret(db: Any) -> str:
+def in_process() -> Any:
+    """As Django's test client does: requests made in this thread must not close the
+    test's database connection (on PostgreSQL that would end the test's transaction)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def secret(db: Any, in_process: Any) -> str:
     organisation = make_organisation()
     survey = make_survey(organisation)
     person = make_person(organisation)
