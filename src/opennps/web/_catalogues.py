@@ -26,7 +26,8 @@ from typing import Any
 
 WEB = Path(__file__).resolve().parent
 LANGUAGES = ("en", "pl", "ru", "fi", "lt", "sv")
-APPS = ("accounts", "dashboard", "followup", "jobs", "people", "surveys", "themes")
+APPS = ("accounts", "dashboard", "distribution", "followup", "jobs", "people", "surveys",
+        "themes")
 
 
 def project_ignores() -> list[str]:

@@ -38,6 +38,14 @@ DEFAULTS: dict[str, Any] = {
     "WORKER_DEAD_AFTER_SECONDS": 60,
     # The confidence level of every interval and test the pages show.
     "CONFIDENCE_LEVEL": 0.95,
+    # Invitations a sending worker claims at a time (the rows it holds as "sending").
+    "SEND_BATCH": 50,
+    # Attempts at one e-mail before it is marked failed (4xx replies, timeouts).
+    "SEND_MAX_ATTEMPTS": 5,
+    # Seconds before each retry (the last one repeats): 1 min, 5 min, 30 min, 2 h.
+    "SEND_RETRY_SECONDS": [60, 300, 1800, 7200],
+    # Seconds one sending task runs before it hands over to the next (the queue stays fair).
+    "SEND_BUDGET_SECONDS": 240,
 }
 
 

@@ -12,4 +12,6 @@ urlpatterns = [
     path("", include("opennps.web.surveys.urls")),
     path("", include("opennps.web.dashboard.urls")),
     path("", include("opennps.web.themes.urls")),
+    path("", include("opennps.web.people.urls")),
+    path("", include("opennps.web.distribution.urls")),
 ]

@@ -1,0 +1,187 @@
+"""The invitation e-mail: rendered once per survey, language and kind, then filled in per
+person.
+
+The templates (``distribution/email/invitation.html`` and ``.txt``) are rendered with
+markers in place of the personal parts (the link token, the greeting, the unsubscribe
+token); each message replaces the markers (the name HTML-escaped in the HTML part) and is
+assembled as raw MIME bytes: multipart/alternative with a text/plain and a text/html part
+in UTF-8 (base64), ``List-Unsubscribe`` and ``List-Unsubscribe-Post: List-Unsubscribe=
+One-Click`` (RFC 8058) and a ``Message-ID`` derived from the invitation, so that a retry
+carries the same one and receivers can drop a duplicate.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from email.header import Header
+from email.utils import formataddr, formatdate
+from html import escape
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core import signing
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from opennps.web import links
+from opennps.web.surveys.services.texts import texts_for
+
+from . import config
+
+TOKEN = "\ue000TOKEN\ue000"
+GREETING = "\ue000GREETING\ue000"
+UNSUBSCRIBE = "\ue000UNSUBSCRIBE\ue000"
+UNSUBSCRIBE_SALT = "opennps.distribution.unsubscribe"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+_MESSAGE_ID = re.compile(r"opennps-(\d+)-(\d+)-[0-9a-f]{12}@")
+
+
+@dataclass(frozen=True)
+class Template:
+    """One survey's e-mail in one language, as invitation or reminder, with markers."""
+
+    subject: str
+    text: str
+    html: str
+    sender: str  # the From header
+    envelope_from: str
+    reply_to: str
+    language: str
+    greeting_named: str  # with {name}
+    greeting_plain: str
+    base: str
+    domain: str
+
+
+def clean_header_text(text: str) -> str:
+    """Text safe in a header: no line breaks or control characters (no injection)."""
+    return _CONTROL.sub(" ", text or "").strip()
+
+
+def _header(value: str) -> str:
+    """An unstructured header value, RFC 2047-encoded when it is not ASCII."""
+    value = clean_header_text(value)
+    if value.isascii():
+        return value
+    return Header(value, "utf-8").encode(linesep="\r\n")
+
+
+def _address(name: str, email: str) -> str:
+    """``Name <a@b>`` with the name encoded when needed and the domain in IDNA."""
+    local, _at, domain = email.rpartition("@")
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        pass
+    return formataddr((clean_header_text(name), f"{local}@{domain}"), charset="utf-8")
+
+
+def message_id(invitation_id: int, number: int, domain: str) -> str:
+    """The Message-ID of one invitation: the same on every attempt, unguessable."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"{invitation_id}:{number}".encode(),
+                      hashlib.sha256).hexdigest()[:12]
+    return f"<opennps-{invitation_id}-{number}-{digest}@{domain}>"
+
+
+def invitation_of_message_id(value: str | None) -> int | None:
+    """The invitation id in one of our Message-IDs (as providers echo it), else None."""
+    found = _MESSAGE_ID.search(value or "")
+    return int(found.group(1)) if found else None
+
+
+def unsubscribe_token(invitation_id: int) -> str:
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(invitation_id))
+
+
+def invitation_of_token(token: str) -> int | None:
+    """The invitation id in an unsubscribe token, None if forged or damaged."""
+    try:
+        value = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    return int(value) if value.isdigit() else None
+
+
+def build_template(survey: Any, language: str, *, reminder: bool, base: str | None = None
+                   ) -> Template:
+    """Render the survey's e-mail in ``language`` once, with markers for each person."""
+    base = (base or links.base_url()).rstrip("/")
+    effective = config.effective(survey)
+    texts = texts_for(survey, language)
+    respond = base + reverse("surveys:respond", args=["TOKEN_"]).replace("TOKEN_", TOKEN)
+    unsubscribe = base + reverse("distribution:unsubscribe", args=["UNSUB_"]).replace(
+        "UNSUB_", UNSUBSCRIBE)
+    scale = survey.scale
+    with translation.override(language):
+        brand = survey.brand
+        subject = (_("Reminder: %(brand)s would like your opinion") if reminder
+                   else _("%(brand)s would like your opinion")) % {"brand": brand}
+        context = {
+            "survey": survey, "brand": brand, "texts": texts, "reminder": reminder,
+            "greeting": GREETING, "subject": subject, "language": language,
+            "scores": [(score, f"{respond}?score={score}")
+                       for score in range(scale.low, scale.high + 1)],
+            "respond": respond, "unsubscribe": unsubscribe,
+        }
+        html = render_to_string("distribution/email/invitation.html", context)
+        text = render_to_string("distribution/email/invitation.txt", context)
+        named, plain = _("Hello %(name)s,"), _("Hello,")
+    domain = urlsplit(base).hostname or "localhost"
+    return Template(
+        subject=subject, text=text, html=html,
+        sender=_address(effective.sender_name, effective.sender_email),
+        envelope_from=effective.sender_email, reply_to=effective.reply_to,
+        language=language, greeting_named=named, greeting_plain=plain, base=base,
+        domain=domain)
+
+
+def _b64(text: str) -> bytes:
+    return base64.encodebytes(text.encode("utf-8")).replace(b"\n", b"\r\n")
+
+
+def render(template: Template, *, invitation_id: int, number: int, token: str, name: str,
+           email: str) -> tuple[str, bytes]:
+    """The Message-ID and the raw bytes (CRLF line ends) of one person's e-mail."""
+    name = clean_header_text(name)
+    greeting_text = (template.greeting_named % {"name": name}) if name \
+        else template.greeting_plain
+    unsubscribe = unsubscribe_token(invitation_id)
+    text = (template.text.replace(TOKEN, token).replace(GREETING, greeting_text)
+            .replace(UNSUBSCRIBE, unsubscribe))
+    html = (template.html.replace(TOKEN, token).replace(GREETING, escape(greeting_text))
+            .replace(UNSUBSCRIBE, unsubscribe))
+    mid = message_id(invitation_id, number, template.domain)
+    boundary = "=_opennps_" + mid[9:-1].replace("@", "_").replace(".", "_")
+    unsubscribe_url = template.base + reverse("distribution:unsubscribe", args=[unsubscribe])
+    headers = [
+        f"From: {template.sender}",
+        f"To: {_address(name, email)}",
+        f"Subject: {_header(template.subject)}",
+        f"Date: {formatdate(usegmt=True)}",
+        f"Message-ID: {mid}",
+    ]
+    if template.reply_to:
+        headers.append(f"Reply-To: {_address('', template.reply_to)}")
+    headers += [
+        f"List-Unsubscribe: <{unsubscribe_url}>",
+        "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+        f"Content-Language: {template.language}",
+        "MIME-Version: 1.0",
+        f'Content-Type: multipart/alternative; boundary="{boundary}"',
+    ]
+    raw = b"".join([
+        "\r\n".join(headers).encode("ascii"), b"\r\n\r\n",
+        f"--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\n".encode("ascii"), _b64(text),
+        f"--{boundary}\r\nContent-Type: text/html; charset=utf-8\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\n".encode("ascii"), _b64(html),
+        f"--{boundary}--\r\n".encode("ascii"),
+    ])
+    return mid, raw

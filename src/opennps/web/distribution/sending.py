@@ -1,0 +1,440 @@
+"""Sending queued invitations: claimed in small batches, one SMTP connection reused, each
+message marked sent in its own statement as soon as the server accepted it.
+
+A worker claims up to ``SEND_BATCH`` due rows (``SELECT … FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, so workers never take the same rows; one writer at a time on SQLite) and sets
+them to *sending* with its id. For each message it checks again that the address may be
+written to (unsubscribed, bounced, suppressed, throttled by a survey sent meanwhile, the
+survey still open, the send window open), sends it, and commits *sent* right after the
+server's ``250`` to DATA. A 4xx reply, a timeout or a lost connection puts the row back
+in the queue with ``next_attempt_at`` further away each time (``SEND_RETRY_SECONDS``); a
+5xx reply, or ``SEND_MAX_ATTEMPTS`` attempts, fails it with the reason.
+
+A worker killed mid-batch leaves rows in *sending*; once its heartbeat is stale they go
+back to the queue (:func:`release_stale`). The one window in which a person can get an
+e-mail twice is between the server's ``250`` and the commit of *sent* for that one
+message (a single-row UPDATE); the retry carries the same Message-ID, so receivers that
+deduplicate drop it.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import socket
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email import message_from_bytes, policy
+from typing import Any
+
+from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
+
+from opennps.web.conf import opennps_settings
+from opennps.web.people.models import Person
+from opennps.web.surveys.models import Status, SurveyRequest
+
+from . import messages
+from .models import Invitation, InvitationStatus, Suppression, WaveStatus
+from .selection import window_of
+from .windows import Window, next_opening
+
+logger = logging.getLogger("opennps.distribution")
+
+SENDABLE_WAVES = (WaveStatus.ACTIVE, WaveStatus.FINISHED)
+
+
+class RawEmail(EmailMessage):
+    """A message already assembled as bytes, for Django's non-SMTP backends (files, the
+    console, the tests' outbox)."""
+
+    def __init__(self, raw: bytes, from_email: str, to: str) -> None:
+        super().__init__(from_email=from_email, to=[to])
+        self.raw = raw
+
+    def message(self, **kwargs: Any) -> Any:
+        return message_from_bytes(self.raw, policy=policy.compat32)
+
+
+class ConnectionLost(Exception):
+    """The SMTP server cannot be reached or dropped the connection."""
+
+
+class Transport:
+    """Django's configured e-mail backend; for SMTP its connection is used directly, so
+    pre-built bytes go out with one ``sendmail`` and the connection stays open."""
+
+    def __init__(self) -> None:
+        self.backend = get_connection(fail_silently=False)
+        self.smtp = isinstance(self.backend, SMTPBackend)
+
+    def send(self, envelope_from: str, recipient: str, raw: bytes) -> None:
+        if not self.smtp:
+            self.backend.send_messages([RawEmail(raw, envelope_from, recipient)])
+            return
+        try:
+            if self.backend.connection is None:
+                self.backend.open()
+            self.backend.connection.sendmail(envelope_from, [recipient], raw)
+        except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as error:
+            self.reset()
+            raise ConnectionLost(str(error) or error.__class__.__name__) from error
+
+    def reset(self) -> None:
+        connection, self.backend.connection = self.backend.connection, None
+        if connection is not None:
+            try:
+                connection.close()
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        if self.smtp:
+            try:
+                self.backend.close()
+            except (smtplib.SMTPException, OSError):
+                self.reset()
+
+
+@dataclass
+class Outcome:
+    sent: int = 0
+    failed: int = 0
+    retried: int = 0
+    skipped: int = 0
+    postponed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.failed + self.retried + self.skipped + self.postponed
+
+
+def retry_delays() -> list[float]:
+    return [float(s) for s in opennps_settings()["SEND_RETRY_SECONDS"]]
+
+
+def _code_of(error: BaseException) -> int | None:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return int(codes[0]) if codes else None
+    code = getattr(error, "smtp_code", None)
+    return int(code) if isinstance(code, int) else None
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        parts = [f"{code} {_text(message)}" for code, message in error.recipients.values()]
+        return "; ".join(parts)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{error.smtp_code} {_text(error.smtp_error)}"
+    return str(error) or error.__class__.__name__
+
+
+def _text(value: object) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def envelope(address: str) -> str:
+    local, _at, domain = address.rpartition("@")
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError:
+        return address
+
+
+def due(now: datetime) -> Any:
+    return (Invitation.objects.filter(status=InvitationStatus.QUEUED, next_attempt_at__lte=now,
+                                      due_at__lte=now)
+            .filter(Q(wave__isnull=True) | Q(wave__status__in=SENDABLE_WAVES)))
+
+
+def claim(worker_id: str, *, now: datetime, limit: int) -> list[Invitation]:
+    """Take up to ``limit`` due invitations for this worker (no other worker gets them)."""
+    with transaction.atomic():
+        ids = list(due(now).select_for_update(skip_locked=True, of=("self",))
+                   .order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+        if not ids:
+            return []
+        Invitation.objects.filter(pk__in=ids, status=InvitationStatus.QUEUED).update(
+            status=InvitationStatus.SENDING, claimed_by=worker_id, claimed_at=now)
+    return list(Invitation.objects.filter(pk__in=ids, claimed_by=worker_id,
+                                          status=InvitationStatus.SENDING)
+                .select_related("person", "survey_request__survey__organisation", "wave")
+                .order_by("pk"))
+
+
+def release_stale(*, now: datetime | None = None) -> int:
+    """Put back in the queue the invitations claimed by workers that died (their heartbeat
+    is older than ``OPENNPS_WORKER_DEAD_AFTER``); return how many."""
+    from opennps.web.jobs.models import WorkerHeartbeat
+    from opennps.web.jobs.services import dead_after
+
+    now = now or timezone.now()
+    limit = now - dead_after()
+    alive = WorkerHeartbeat.objects.filter(seen_at__gte=limit).values("worker_id")
+    return (Invitation.objects.filter(status=InvitationStatus.SENDING, claimed_at__lt=limit)
+            .exclude(claimed_by__in=alive)
+            .update(status=InvitationStatus.QUEUED, claimed_by="", claimed_at=None))
+
+
+class Sender:
+    """Sends claimed invitations; templates are rendered once per survey, language and
+    kind for the sender's life."""
+
+    def __init__(self, worker_id: str, *, base: str | None = None,
+                 now: datetime | None = None) -> None:
+        self.worker_id = worker_id
+        self.clock = (lambda: now) if now is not None else timezone.now
+        self.base = base
+        self.transport: Transport | None = None
+        self.templates: dict[tuple[int, str, bool], messages.Template] = {}
+        self.windows: dict[int, Window] = {}
+        self.zones: dict[int, str] = {}
+
+    def template(self, survey: Any, language: str, reminder: bool) -> messages.Template:
+        key = (survey.pk, language, reminder)
+        if key not in self.templates:
+            self.templates[key] = messages.build_template(survey, language, reminder=reminder,
+                                                          base=self.base)
+        return self.templates[key]
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+
+    def send_batch(self, batch: list[Invitation], *, now: datetime) -> Outcome:
+        outcome = Outcome()
+        blocked = _blocked(batch)
+        remaining = list(batch)
+        sent: list[Invitation] = []
+        try:
+            while remaining:
+                invitation = remaining.pop(0)
+                reason = blocked.get(invitation.pk) or self._hold(invitation, now, outcome)
+                if reason is None:
+                    continue  # postponed
+                if reason:
+                    _finish(invitation, InvitationStatus.SKIPPED, reason)
+                    outcome.skipped += 1
+                    continue
+                if self._send(invitation, outcome):
+                    sent.append(invitation)
+        except ConnectionLost:
+            _release(remaining, now)
+            outcome.retried += len(remaining)
+        finally:
+            _record_sent(sent, self.clock())
+        return outcome
+
+    def _hold(self, invitation: Invitation, now: datetime, outcome: Outcome) -> str | None:
+        """"" to send now; a reason to skip; None when postponed (window, paused survey)."""
+        survey = invitation.survey_request.survey
+        if survey.status == Status.CLOSED:
+            return _("the survey is closed")
+        if invitation.number > 0 and _answered(invitation):
+            return _("answered before the reminder")
+        window = self._window(invitation)
+        opening = next_opening(now, window, invitation.time_zone)
+        if survey.status == Status.PAUSED:
+            opening = max(opening, now + timedelta(hours=1))
+        if opening > now:
+            Invitation.objects.filter(pk=invitation.pk).update(
+                status=InvitationStatus.QUEUED, claimed_by="", claimed_at=None,
+                due_at=opening, next_attempt_at=opening)
+            outcome.postponed += 1
+            return None
+        return ""
+
+    def _window(self, invitation: Invitation) -> Window:
+        if invitation.wave_id is None:
+            return Window(frozenset(range(7)))
+        if invitation.wave_id not in self.windows:
+            self.windows[invitation.wave_id] = window_of(invitation.wave)
+        return self.windows[invitation.wave_id]
+
+    def _send(self, invitation: Invitation, outcome: Outcome) -> bool:
+        survey = invitation.survey_request.survey
+        template = self.template(survey, invitation.language, invitation.number > 0)
+        person = invitation.person
+        try:
+            mid, raw = messages.render(
+                template, invitation_id=invitation.pk, number=invitation.number,
+                token=invitation.survey_request.token, name=person.name,
+                email=invitation.email)
+        except UnicodeEncodeError:
+            _finish(invitation, InvitationStatus.FAILED,
+                    _("the address %(email)s needs an SMTPUTF8 server") % {
+                        "email": invitation.email}, attempted=True)
+            outcome.failed += 1
+            return False
+        if self.transport is None:
+            self.transport = Transport()
+        try:
+            self.transport.send(template.envelope_from, envelope(invitation.email), raw)
+        except ConnectionLost as error:
+            self._retry_or_fail(invitation, _describe(error), outcome)
+            raise
+        except (smtplib.SMTPException, UnicodeError) as error:
+            code = _code_of(error)
+            if code is not None and 400 <= code < 500:
+                self._retry_or_fail(invitation, _describe(error), outcome)
+            else:
+                _finish(invitation, InvitationStatus.FAILED, _describe(error), attempted=True)
+                outcome.failed += 1
+                outcome.errors.append(_describe(error))
+            return False
+        # Accepted (250): committed at once, one statement; the duplicate window is here.
+        Invitation.objects.filter(pk=invitation.pk).update(
+            status=InvitationStatus.SENT, sent_at=self.clock(), message_id=mid,
+            last_error="", attempts=F("attempts") + 1, claimed_by="")
+        outcome.sent += 1
+        return True
+
+    def _retry_or_fail(self, invitation: Invitation, reason: str, outcome: Outcome) -> None:
+        delays = retry_delays()
+        attempts = invitation.attempts + 1
+        if attempts >= int(opennps_settings()["SEND_MAX_ATTEMPTS"]):
+            _finish(invitation, InvitationStatus.FAILED,
+                    _("%(reason)s (gave up after %(attempts)s attempts)")
+                    % {"reason": reason, "attempts": attempts}, attempted=True)
+            outcome.failed += 1
+            outcome.errors.append(reason)
+            return
+        delay = delays[min(attempts - 1, len(delays) - 1)] if delays else 60.0
+        Invitation.objects.filter(pk=invitation.pk).update(
+            status=InvitationStatus.QUEUED, attempts=attempts, last_error=reason,
+            next_attempt_at=self.clock() + timedelta(seconds=delay), claimed_by="",
+            claimed_at=None)
+        outcome.retried += 1
+
+
+def _answered(invitation: Invitation) -> bool:
+    from opennps.web.surveys.models import Response
+
+    return Response.objects.filter(request_id=invitation.survey_request_id).exists()
+
+
+def _blocked(batch: list[Invitation]) -> dict[int, str]:
+    """Why each invitation of the batch may not be sent, if it may not (one query each
+    for suppressions and for surveys sent meanwhile)."""
+    found: dict[int, str] = {}
+    by_organisation: dict[int, set[str]] = {}
+    for invitation in batch:
+        by_organisation.setdefault(invitation.organisation_id, set()).add(
+            invitation.email.lower())
+    suppressed: set[tuple[int, str]] = set()
+    for organisation_id, emails in by_organisation.items():
+        suppressed.update((organisation_id, email) for email in Suppression.objects.filter(
+            organisation_id=organisation_id, email__in=emails).values_list("email", flat=True))
+    for invitation in batch:
+        person = invitation.person
+        if person.unsubscribed_at is not None:
+            found[invitation.pk] = _("unsubscribed")
+        elif person.bounced_at is not None:
+            found[invitation.pk] = _("the address bounced")
+        elif (invitation.organisation_id, invitation.email.lower()) in suppressed:
+            found[invitation.pk] = _("the address is on the suppression list")
+        elif (invitation.number == 0 and person.last_sent_at is not None
+              and person.last_sent_at > invitation.created_at):
+            found[invitation.pk] = _("throttled: another survey was sent to this person "
+                                     "after this one was queued")
+    return found
+
+
+def _finish(invitation: Invitation, status: str, reason: str, *, attempted: bool = False
+            ) -> None:
+    changes: dict[str, Any] = {"status": status, "last_error": reason[:2000],
+                               "claimed_by": ""}
+    if attempted:
+        changes["attempts"] = F("attempts") + 1
+    Invitation.objects.filter(pk=invitation.pk).update(**changes)
+
+
+def _release(invitations: Iterable[Invitation], now: datetime) -> None:
+    """Back to the queue, untried, after the connection failed: not before the first retry
+    delay, so a dead server is not hammered."""
+    delays = retry_delays()
+    later = now + timedelta(seconds=delays[0] if delays else 60.0)
+    Invitation.objects.filter(pk__in=[i.pk for i in invitations],
+                              status=InvitationStatus.SENDING).update(
+        status=InvitationStatus.QUEUED, claimed_by="", claimed_at=None, next_attempt_at=later)
+
+
+def _record_sent(sent: list[Invitation], now: datetime) -> None:
+    """The survey requests' and people's "last sent" times for the messages sent (one
+    statement each; a crash before it is mended by :func:`mend_sent`)."""
+    if not sent:
+        return
+    with transaction.atomic():
+        SurveyRequest.objects.filter(pk__in=[i.survey_request_id for i in sent],
+                                     sent_at__isnull=True).update(sent_at=now)
+        Person.objects.filter(pk__in=[i.person_id for i in sent if i.number == 0]).update(
+            last_sent_at=now)
+
+
+def mend_sent(*, now: datetime | None = None) -> int:
+    """Set ``sent_at``/``last_sent_at`` for invitations marked sent by a worker that died
+    before it recorded them (idempotent)."""
+    missing = list(Invitation.objects.filter(status=InvitationStatus.SENT, number=0,
+                                             survey_request__sent_at__isnull=True)
+                   .values_list("survey_request_id", "person_id", "sent_at")[:10_000])
+    with transaction.atomic():
+        for request_id, person_id, sent_at in missing:
+            SurveyRequest.objects.filter(pk=request_id).update(sent_at=sent_at)
+            Person.objects.filter(pk=person_id).filter(
+                Q(last_sent_at__isnull=True) | Q(last_sent_at__lt=sent_at)).update(
+                last_sent_at=sent_at)
+    return len(missing)
+
+
+def new_worker_id() -> str:
+    return f"sender-{socket.gethostname()[:30]}-{get_random_string(8)}"
+
+
+def send_due(*, worker_id: str | None = None, now: datetime | None = None,
+             budget_seconds: float | None = None, base: str | None = None,
+             dry_run: bool = False) -> Outcome:
+    """Send what is due, batch after batch, until nothing is or the time budget is spent.
+
+    ``now`` fixes the clock (tests); otherwise each batch is claimed at the current time.
+    """
+    if dry_run:
+        return Outcome(sent=due(now or timezone.now()).count())
+    release_stale(now=now)
+    mend_sent(now=now)
+    worker_id = worker_id or new_worker_id()
+    budget = float(budget_seconds if budget_seconds is not None
+                   else opennps_settings()["SEND_BUDGET_SECONDS"])
+    limit = int(opennps_settings()["SEND_BATCH"])
+    started = time.monotonic()
+    total = Outcome()
+    sender = Sender(worker_id, base=base, now=now)
+    try:
+        while time.monotonic() - started < budget:
+            moment = now or timezone.now()
+            batch = claim(worker_id, now=moment, limit=limit)
+            if not batch:
+                break
+            outcome = sender.send_batch(batch, now=moment)
+            for name in ("sent", "failed", "retried", "skipped", "postponed"):
+                setattr(total, name, getattr(total, name) + getattr(outcome, name))
+            total.errors.extend(outcome.errors[:10])
+            if outcome.handled and outcome.sent == 0 and outcome.retried and \
+                    outcome.retried == outcome.handled:
+                break  # the server is unreachable: wait for the retry delay
+    finally:
+        sender.close()
+    return total
+
+
+
+def due_now_exists() -> bool:
+    return due(timezone.now()).exists()
