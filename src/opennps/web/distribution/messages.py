@@ -40,6 +40,7 @@ GREETING = "\ue000GREETING\ue000"
 UNSUBSCRIBE = "\ue000UNSUBSCRIBE\ue000"
 UNSUBSCRIBE_SALT = "opennps.distribution.unsubscribe"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+_SAMPLE_UNSUBSCRIBE = "1:" + "U" * 43
 _MESSAGE_ID = re.compile(r"opennps-(\d+)-(\d+)-[0-9a-f]{12}@")
 
 
@@ -115,9 +116,10 @@ def build_template(survey: Any, language: str, *, reminder: bool, base: str | No
     base = (base or links.base_url()).rstrip("/")
     effective = config.effective(survey)
     texts = texts_for(survey, language)
-    respond = base + reverse("surveys:respond", args=["TOKEN_"]).replace("TOKEN_", TOKEN)
-    unsubscribe = base + reverse("distribution:unsubscribe", args=["UNSUB_"]).replace(
-        "UNSUB_", UNSUBSCRIBE)
+    placeholder = "T" * 32
+    respond = base + reverse("surveys:respond", args=[placeholder]).replace(placeholder, TOKEN)
+    unsubscribe = base + reverse("distribution:unsubscribe", args=[_SAMPLE_UNSUBSCRIBE]
+                                 ).replace(_SAMPLE_UNSUBSCRIBE, UNSUBSCRIBE)
     scale = survey.scale
     with translation.override(language):
         brand = survey.brand

@@ -69,7 +69,7 @@ def queue_reminders(*, now: datetime | None = None, dry_run: bool = False) -> in
                     person_id=previous.person_id, email=previous.email,
                     language=previous.language, time_zone=zone, number=number,
                     round=previous.round, due_at=openings[zone],
-                    next_attempt_at=openings[zone]))
+                    next_attempt_at=openings[zone], created_at=now))
             with transaction.atomic():
                 Invitation.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
     if count and not dry_run:

@@ -19,7 +19,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Window as Over
 from django.db.models.functions import Lower, Mod, RowNumber
 from django.utils import timezone
 
@@ -109,9 +110,9 @@ def choose(wave: Wave, now: datetime, *, throttle_days: int | None = None) -> Qu
     if wave.spread and wave.rhythm != Rhythm.ONCE:
         share = days_left(wave, now)
         people = people.annotate(
-            opennps_rank=Window(RowNumber(), order_by=[
+            opennps_rank=Over(RowNumber(), order_by=[
                 F("last_sent_at").asc(nulls_first=True), F("id").asc()]),
-            opennps_total=Window(Count("id")),
+            opennps_total=Over(Count("id")),
         ).filter(opennps_rank__lte=(F("opennps_total") + (share - 1)) / share)
     return people.values_list("id", "email", "language", "time_zone")
 
@@ -172,7 +173,7 @@ def queue(wave: Wave, chosen: Iterable[Due], *, now: datetime, period: int,
                        survey_request=request, person_id=due.person_id, email=due.email,
                        language=request.language, time_zone=due.time_zone or default_zone,
                        number=0, round=period, due_at=request.scheduled_at,
-                       next_attempt_at=request.scheduled_at)
+                       next_attempt_at=request.scheduled_at, created_at=now)
             for request, due in zip(requests, batch, strict=True)], batch_size=BATCH)
 
     for due in chosen:
