@@ -83,7 +83,16 @@ class Transport:
             if self.backend.connection is None:
                 self.backend.open()
             self.backend.connection.sendmail(envelope_from, [recipient], raw)
-        except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as error:
+        except (smtplib.SMTPConnectError, smtplib.SMTPHeloError,
+                smtplib.SMTPAuthenticationError, smtplib.SMTPServerDisconnected) as error:
+            self.reset()
+            raise ConnectionLost(_describe(error)) from error
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused,
+                smtplib.SMTPDataError) as error:
+            if _code_of(error) == 421:  # the server closes the connection after a 421
+                self.reset()
+            raise
+        except OSError as error:  # refused, reset, timed out (SMTPException is one too)
             self.reset()
             raise ConnectionLost(str(error) or error.__class__.__name__) from error
 

@@ -195,7 +195,11 @@ def import_suppressions(organisation: Any, source: str | os.PathLike[str], *,
                 _("Name the column of addresses Email, or upload a file with one column.")))
             return report
         report.column = column
-        for number, record in enumerate(table.rows(), start=1):
+        offset = 0
+        if len(table.columns) == 1 and _is_email(column):  # no header: the first is an address
+            emails.append(column)
+            offset = 1
+        for number, record in enumerate(table.rows(), start=1 + offset):
             report.rows = number
             value = (record.get(column) or "").strip()
             if not value:
@@ -221,6 +225,14 @@ def import_suppressions(organisation: Any, source: str | os.PathLike[str], *,
     report.already = len(unique) - report.added
     report.written = True
     return report
+
+
+def _is_email(value: str) -> bool:
+    try:
+        validate_email(value.strip())
+    except ValidationError:
+        return False
+    return True
 
 
 def remove(organisation: Any, email: str) -> int:
