@@ -127,7 +127,7 @@ def survey_settings(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("E-mail settings saved."))
         return redirect("distribution:waves", pk=survey.pk)
     return render(request, "distribution/survey_settings.html", {
-        "survey": survey, "form": form, "languages": settings.LANGUAGES,
+        "survey": survey, "form": form, "language_choices": settings.LANGUAGES,
     }, status=400 if form.errors else 200)
 
 

@@ -69,7 +69,7 @@ class JSONKeyNumber(Func):
     """The number under one key of a JSON object column, else NULL (text that is not a
     number is NULL, never an error), alike on PostgreSQL and SQLite."""
 
-    output_field = models.DecimalField()
+    output_field = models.FloatField()
 
     def __init__(self, column: str, key: str) -> None:
         super().__init__(F(column))
@@ -173,7 +173,7 @@ def condition_q(condition: Condition) -> Q:
             return Q(pk__in=[])  # the person's own fields are not numbers
         number = JSONKeyNumber("properties", key)
         lookup = GreaterThan if operator == Operator.GREATER else LessThan
-        return Q(lookup(number, Decimal(value)))
+        return Q(lookup(number, float(Decimal(value))))
     raw = JSONKeyText("properties", key) if key is not None else F(field)
     lookup = GreaterThan if operator == Operator.AFTER else LessThan
     return Q(lookup(raw, value)) & ~Q(Exact(raw, ""))

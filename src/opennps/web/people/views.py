@@ -54,7 +54,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     query = filters.query()
     return render(request, "people/list.html", {
         "page": page, "filters": filters, "query": urlencode(query),
-        "languages": settings.LANGUAGES, "statuses": services.Status.choices,
+        "language_choices": settings.LANGUAGES, "statuses": services.Status.choices,
         "segments": Segment.objects.filter(organisation=organisation),
         "property_names": services.property_names(organisation),
         "property_filters": list(filters.properties.items()),
