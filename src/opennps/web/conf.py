@@ -39,7 +39,9 @@ DEFAULTS: dict[str, Any] = {
     # The confidence level of every interval and test the pages show.
     "CONFIDENCE_LEVEL": 0.95,
     # Invitations a sending worker claims at a time (the rows it holds as "sending").
-    "SEND_BATCH": 50,
+    "SEND_BATCH": 100,
+    # SMTP connections one sending worker keeps open and sends over at the same time.
+    "SEND_CONNECTIONS": 2,
     # Attempts at one e-mail before it is marked failed (4xx replies, timeouts).
     "SEND_MAX_ATTEMPTS": 5,
     # Seconds before each retry (the last one repeats): 1 min, 5 min, 30 min, 2 h.

@@ -5,14 +5,14 @@ The templates (``distribution/email/invitation.html`` and ``.txt``) are rendered
 markers in place of the personal parts (the link token, the greeting, the unsubscribe
 token); each message replaces the markers (the name HTML-escaped in the HTML part) and is
 assembled as raw MIME bytes: multipart/alternative with a text/plain and a text/html part
-in UTF-8 (base64), ``List-Unsubscribe`` and ``List-Unsubscribe-Post: List-Unsubscribe=
+in UTF-8 (8bit, as Django sends them, or quoted-printable for a line over 998 octets), ``List-Unsubscribe`` and ``List-Unsubscribe-Post: List-Unsubscribe=
 One-Click`` (RFC 8058) and a ``Message-ID`` derived from the invitation, so that a retry
 carries the same one and receivers can drop a duplicate.
 """
 
 from __future__ import annotations
 
-import base64
+import binascii
 import hashlib
 import hmac
 import re
@@ -59,6 +59,7 @@ class Template:
     greeting_plain: str
     base: str
     domain: str
+    unsubscribe_url: str  # with the UNSUBSCRIBE marker
 
 
 def clean_header_text(text: str) -> str:
@@ -141,11 +142,20 @@ def build_template(survey: Any, language: str, *, reminder: bool, base: str | No
         sender=_address(effective.sender_name, effective.sender_email),
         envelope_from=effective.sender_email, reply_to=effective.reply_to,
         language=language, greeting_named=named, greeting_plain=plain, base=base,
-        domain=domain)
+        domain=domain, unsubscribe_url=unsubscribe)
 
 
-def _b64(text: str) -> bytes:
-    return base64.encodebytes(text.encode("utf-8")).replace(b"\n", b"\r\n")
+def _part(text: str, subtype: str) -> bytes:
+    """One MIME part in UTF-8: 8bit as Django sends it (every line within RFC 5322's 998
+    octets), else quoted-printable."""
+    body = text.encode("utf-8").replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    if max(map(len, body.split(b"\r\n")), default=0) <= 998:
+        encoding = b"8bit"
+    else:
+        body, encoding = binascii.b2a_qp(body, istext=True).replace(b"\n", b"\r\n"), \
+            b"quoted-printable"
+    return (b"Content-Type: text/" + subtype.encode("ascii") + b"; charset=utf-8\r\n"
+            b"Content-Transfer-Encoding: " + encoding + b"\r\n\r\n" + body + b"\r\n")
 
 
 def render(template: Template, *, invitation_id: int, number: int, token: str, name: str,
@@ -161,7 +171,7 @@ def render(template: Template, *, invitation_id: int, number: int, token: str, n
             .replace(UNSUBSCRIBE, unsubscribe))
     mid = message_id(invitation_id, number, template.domain)
     boundary = "=_opennps_" + mid[9:-1].replace("@", "_").replace(".", "_")
-    unsubscribe_url = template.base + reverse("distribution:unsubscribe", args=[unsubscribe])
+    unsubscribe_url = template.unsubscribe_url.replace(UNSUBSCRIBE, unsubscribe)
     headers = [
         f"From: {template.sender}",
         f"To: {_address(name, email)}",
@@ -178,12 +188,10 @@ def render(template: Template, *, invitation_id: int, number: int, token: str, n
         "MIME-Version: 1.0",
         f'Content-Type: multipart/alternative; boundary="{boundary}"',
     ]
+    separator = f"--{boundary}\r\n".encode("ascii")
     raw = b"".join([
         "\r\n".join(headers).encode("ascii"), b"\r\n\r\n",
-        f"--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n"
-        "Content-Transfer-Encoding: base64\r\n\r\n".encode("ascii"), _b64(text),
-        f"--{boundary}\r\nContent-Type: text/html; charset=utf-8\r\n"
-        "Content-Transfer-Encoding: base64\r\n\r\n".encode("ascii"), _b64(html),
+        separator, _part(text, "plain"), separator, _part(html, "html"),
         f"--{boundary}--\r\n".encode("ascii"),
     ])
     return mid, raw

@@ -20,10 +20,12 @@ deduplicate drop it.
 from __future__ import annotations
 
 import logging
+import queue
 import smtplib
 import socket
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email import message_from_bytes, policy
@@ -31,7 +33,7 @@ from typing import Any
 
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -39,16 +41,18 @@ from django.utils.translation import gettext as _
 
 from opennps.web.conf import opennps_settings
 from opennps.web.people.models import Person
-from opennps.web.surveys.models import Status, SurveyRequest
+from opennps.web.surveys.models import Status, Survey, SurveyRequest
 
 from . import messages
-from .models import Invitation, InvitationStatus, Suppression, WaveStatus
+from .models import Invitation, InvitationStatus, Suppression, Wave, WaveStatus
 from .selection import window_of
 from .windows import Window, next_opening
 
 logger = logging.getLogger("opennps.distribution")
 
 SENDABLE_WAVES = (WaveStatus.ACTIVE, WaveStatus.FINISHED)
+# Rendered messages waiting for the SMTP thread: it sends while this one renders.
+PIPELINE_DEPTH = 4
 
 
 class RawEmail(EmailMessage):
@@ -176,7 +180,12 @@ def claim(worker_id: str, *, now: datetime, limit: int) -> list[Invitation]:
             status=InvitationStatus.SENDING, claimed_by=worker_id, claimed_at=now)
     return list(Invitation.objects.filter(pk__in=ids, claimed_by=worker_id,
                                           status=InvitationStatus.SENDING)
-                .select_related("person", "survey_request__survey__organisation", "wave")
+                .select_related("person", "survey_request")
+                .only("pk", "organisation_id", "wave_id", "email", "language", "time_zone",
+                      "number", "attempts", "created_at", "survey_request_id",
+                      "survey_request__token", "survey_request__survey_id", "person_id",
+                      "person__name", "person__unsubscribed_at", "person__bounced_at",
+                      "person__last_sent_at")
                 .order_by("pk"))
 
 
@@ -194,6 +203,18 @@ def release_stale(*, now: datetime | None = None) -> int:
             .update(status=InvitationStatus.QUEUED, claimed_by="", claimed_at=None))
 
 
+@dataclass(frozen=True)
+class _Job:
+    invitation: Invitation
+    message_id: str
+    envelope_from: str
+    recipient: str
+    raw: bytes
+
+
+_UNTRIED = ConnectionLost("not tried: the connection was lost before")
+
+
 class Sender:
     """Sends claimed invitations; templates are rendered once per survey, language and
     kind for the sender's life."""
@@ -204,9 +225,11 @@ class Sender:
         self.clock = (lambda: now) if now is not None else timezone.now
         self.base = base
         self.transport: Transport | None = None
+        self.transports: list[Transport] = []
         self.templates: dict[tuple[int, str, bool], messages.Template] = {}
         self.windows: dict[int, Window] = {}
-        self.zones: dict[int, str] = {}
+        self.surveys: dict[int, Any] = {}
+        self.lost = False
 
     def template(self, survey: Any, language: str, reminder: bool) -> messages.Template:
         key = (survey.pk, language, reminder)
@@ -216,36 +239,149 @@ class Sender:
         return self.templates[key]
 
     def close(self) -> None:
-        if self.transport is not None:
-            self.transport.close()
+        for transport in [self.transport, *self.transports]:
+            if transport is not None:
+                transport.close()
 
     def send_batch(self, batch: list[Invitation], *, now: datetime) -> Outcome:
+        """Send a claimed batch. Over SMTP the connection's round trips run in a second
+        thread while this one checks and renders the next message and commits the last
+        one's result (the database stays in this thread)."""
         outcome = Outcome()
-        blocked = _blocked(batch)
-        remaining = list(batch)
+        if self.transport is None:
+            self.transport = Transport()
+            if self.transport.smtp:
+                self.transports.append(self.transport)
+        jobs = self._prepare(batch, now, outcome)
         sent: list[Invitation] = []
         try:
-            while remaining:
-                invitation = remaining.pop(0)
-                reason = blocked.get(invitation.pk) or self._hold(invitation, now, outcome)
-                if reason is None:
-                    continue  # postponed
-                if reason:
-                    _finish(invitation, InvitationStatus.SKIPPED, reason)
-                    outcome.skipped += 1
-                    continue
-                if self._send(invitation, outcome):
-                    sent.append(invitation)
-        except ConnectionLost:
-            _release(remaining, now)
-            outcome.retried += len(remaining)
+            if self.transport.smtp:
+                self._pipeline(jobs, outcome, sent, now)
+            else:
+                for job in jobs:
+                    self._settle_all([(job, self._attempt(job))], outcome, sent, now)
         finally:
             _record_sent(sent, self.clock())
         return outcome
 
+    def _prepare(self, batch: list[Invitation], now: datetime, outcome: Outcome
+                 ) -> Iterator[_Job]:
+        """The batch's messages, rendered, after the checks that may skip or postpone one."""
+        blocked = _blocked(batch)
+        for index, invitation in enumerate(batch):
+            if self.lost:
+                _release(batch[index:], now)
+                outcome.retried += len(batch) - index
+                return
+            reason = blocked.get(invitation.pk) or self._hold(invitation, now, outcome)
+            if reason is None:
+                continue  # postponed
+            if reason:
+                _finish(invitation, InvitationStatus.SKIPPED, reason)
+                outcome.skipped += 1
+                continue
+            survey = self.surveys[invitation.survey_request.survey_id]
+            template = self.template(survey, invitation.language, invitation.number > 0)
+            try:
+                mid, raw = messages.render(
+                    template, invitation_id=invitation.pk, number=invitation.number,
+                    token=invitation.survey_request.token, name=invitation.person.name,
+                    email=invitation.email)
+            except UnicodeEncodeError:
+                _finish(invitation, InvitationStatus.FAILED,
+                        _("the address %(email)s needs an SMTPUTF8 server") % {
+                            "email": invitation.email}, attempted=True)
+                outcome.failed += 1
+                continue
+            yield _Job(invitation, mid, template.envelope_from, envelope(invitation.email), raw)
+
+    def _attempt(self, job: _Job, transport: Transport | None = None
+                 ) -> BaseException | None:
+        """Send one message; None when the server accepted it, else the error."""
+        transport = transport or self.transport
+        assert transport is not None
+        try:
+            transport.send(job.envelope_from, job.recipient, job.raw)
+        except (ConnectionLost, smtplib.SMTPException, UnicodeError) as error:
+            return error
+        return None
+
+    def _pipeline(self, jobs: Iterator[_Job], outcome: Outcome, sent: list[Invitation],
+                  now: datetime) -> None:
+        """``SEND_CONNECTIONS`` threads, each with its own SMTP connection, take the
+        rendered messages from a short queue; results come back to this thread."""
+        while len(self.transports) < max(1, int(opennps_settings()["SEND_CONNECTIONS"])):
+            self.transports.append(Transport())
+        waiting: queue.Queue[_Job | None] = queue.Queue(maxsize=PIPELINE_DEPTH)
+        done: queue.Queue[tuple[_Job, BaseException | None]] = queue.Queue()
+
+        def smtp(transport: Transport) -> None:
+            lost = False
+            while (job := waiting.get()) is not None:
+                if lost:  # the connection is gone: hand the rest back untried
+                    done.put((job, _UNTRIED))
+                    continue
+                error = self._attempt(job, transport)
+                lost = isinstance(error, ConnectionLost)
+                done.put((job, error))
+
+        def settle_ready() -> None:
+            ready = []
+            while not done.empty():
+                ready.append(done.get())
+            self._settle_all(ready, outcome, sent, now)
+
+        threads = [threading.Thread(target=smtp, args=(transport,), name="opennps-smtp",
+                                    daemon=True) for transport in self.transports]
+        for thread in threads:
+            thread.start()
+        try:
+            for job in jobs:
+                waiting.put(job)
+                settle_ready()
+        finally:
+            for _thread in threads:
+                waiting.put(None)
+            for thread in threads:
+                thread.join()
+        settle_ready()
+
+    def _settle_all(self, results: list[tuple[_Job, BaseException | None]], outcome: Outcome,
+                    sent: list[Invitation], now: datetime) -> None:
+        """Record the results that arrived together: the accepted ones in one commit (a
+        group of those the server accepted while the last commit was written: at most
+        ``PIPELINE_DEPTH`` + ``SEND_CONNECTIONS``), the others one by one."""
+        accepted = [job for job, error in results if error is None]
+        if accepted:
+            _mark_sent([(job.invitation.pk, job.message_id) for job in accepted], self.clock())
+            outcome.sent += len(accepted)
+            sent.extend(job.invitation for job in accepted)
+        for job, error in results:
+            if error is not None:
+                self._settle(job, error, outcome, sent, now)
+
+    def _settle(self, job: _Job, error: BaseException | None, outcome: Outcome,
+                sent: list[Invitation], now: datetime) -> None:
+        """Record what became of one message."""
+        invitation = job.invitation
+        if error is _UNTRIED:
+            _release([invitation], now)
+            outcome.retried += 1
+        elif isinstance(error, ConnectionLost):
+            self.lost = True
+            self._retry_or_fail(invitation, _describe(error), outcome)
+        else:
+            code = _code_of(error)
+            if code is not None and 400 <= code < 500:
+                self._retry_or_fail(invitation, _describe(error), outcome)
+            else:
+                _finish(invitation, InvitationStatus.FAILED, _describe(error), attempted=True)
+                outcome.failed += 1
+                outcome.errors.append(_describe(error))
+
     def _hold(self, invitation: Invitation, now: datetime, outcome: Outcome) -> str | None:
         """"" to send now; a reason to skip; None when postponed (window, paused survey)."""
-        survey = invitation.survey_request.survey
+        survey = self.surveys[invitation.survey_request.survey_id]
         if survey.status == Status.CLOSED:
             return _("the survey is closed")
         if invitation.number > 0 and _answered(invitation):
@@ -266,46 +402,15 @@ class Sender:
         if invitation.wave_id is None:
             return Window(frozenset(range(7)))
         if invitation.wave_id not in self.windows:
-            self.windows[invitation.wave_id] = window_of(invitation.wave)
+            self.windows[invitation.wave_id] = window_of(Wave.objects.get(
+                pk=invitation.wave_id))
         return self.windows[invitation.wave_id]
 
-    def _send(self, invitation: Invitation, outcome: Outcome) -> bool:
-        survey = invitation.survey_request.survey
-        template = self.template(survey, invitation.language, invitation.number > 0)
-        person = invitation.person
-        try:
-            mid, raw = messages.render(
-                template, invitation_id=invitation.pk, number=invitation.number,
-                token=invitation.survey_request.token, name=person.name,
-                email=invitation.email)
-        except UnicodeEncodeError:
-            _finish(invitation, InvitationStatus.FAILED,
-                    _("the address %(email)s needs an SMTPUTF8 server") % {
-                        "email": invitation.email}, attempted=True)
-            outcome.failed += 1
-            return False
-        if self.transport is None:
-            self.transport = Transport()
-        try:
-            self.transport.send(template.envelope_from, envelope(invitation.email), raw)
-        except ConnectionLost as error:
-            self._retry_or_fail(invitation, _describe(error), outcome)
-            raise
-        except (smtplib.SMTPException, UnicodeError) as error:
-            code = _code_of(error)
-            if code is not None and 400 <= code < 500:
-                self._retry_or_fail(invitation, _describe(error), outcome)
-            else:
-                _finish(invitation, InvitationStatus.FAILED, _describe(error), attempted=True)
-                outcome.failed += 1
-                outcome.errors.append(_describe(error))
-            return False
-        # Accepted (250): committed at once, one statement; the duplicate window is here.
-        Invitation.objects.filter(pk=invitation.pk).update(
-            status=InvitationStatus.SENT, sent_at=self.clock(), message_id=mid,
-            last_error="", attempts=F("attempts") + 1, claimed_by="")
-        outcome.sent += 1
-        return True
+    def load_surveys(self, batch: list[Invitation]) -> None:
+        """The batch's surveys, once each (their status is read again for every batch)."""
+        ids = {invitation.survey_request.survey_id for invitation in batch}
+        self.surveys.update({survey.pk: survey for survey in
+                             Survey.objects.filter(pk__in=ids).select_related("organisation")})
 
     def _retry_or_fail(self, invitation: Invitation, reason: str, outcome: Outcome) -> None:
         delays = retry_delays()
@@ -323,6 +428,24 @@ class Sender:
             next_attempt_at=self.clock() + timedelta(seconds=delay), claimed_by="",
             claimed_at=None)
         outcome.retried += 1
+
+
+_MARK_SENT: str | None = None
+
+
+def _mark_sent(accepted: list[tuple[int, str]], at: datetime) -> None:
+    """Commit *sent* for messages the server accepted (250), in one transaction; the SQL is
+    written once. Between the 250 and this commit is the one window where a crash makes a
+    message go out twice."""
+    global _MARK_SENT
+    if _MARK_SENT is None:
+        table = connection.ops.quote_name(Invitation._meta.db_table)
+        _MARK_SENT = (f"UPDATE {table} SET status = %s, sent_at = %s, message_id = %s, "
+                      "last_error = '', claimed_by = '', attempts = attempts + 1 WHERE id = %s")
+    when = Invitation._meta.get_field("sent_at").get_db_prep_value(at, connection)
+    rows = [[InvitationStatus.SENT.value, when, mid, pk] for pk, mid in accepted]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(_MARK_SENT, rows)
 
 
 def _answered(invitation: Invitation) -> bool:
@@ -432,6 +555,8 @@ def send_due(*, worker_id: str | None = None, now: datetime | None = None,
             batch = claim(worker_id, now=moment, limit=limit)
             if not batch:
                 break
+            sender.load_surveys(batch)
+            sender.lost = False
             outcome = sender.send_batch(batch, now=moment)
             for name in ("sent", "failed", "retried", "skipped", "postponed"):
                 setattr(total, name, getattr(total, name) + getattr(outcome, name))
