@@ -106,7 +106,8 @@ def rss_mb() -> float:
 
 
 def _setup(data: Path, port: int) -> None:
-    os.environ.update(OPENNPS_DATA_DIR=str(data), DJANGO_SETTINGS_MODULE="opennps.web.settings.prod",
+    os.environ.update(OPENNPS_DATA_DIR=str(data),
+                      DJANGO_SETTINGS_MODULE="opennps.web.settings.prod",
                       OPENNPS_EMAIL_HOST="127.0.0.1", OPENNPS_EMAIL_PORT=str(port),
                       OPENNPS_BASE_URL="https://nps.example.com", OPENNPS_EMAIL_TIMEOUT="60")
     os.environ.pop("DATABASE_URL", None)

@@ -44,21 +44,25 @@ def test_a_worker_killed_mid_wave_leaves_no_one_without_and_no_one_with_two(
     workers: list[subprocess.Popen[bytes]] = []
     killed: list[int] = []
 
-    def on_rcpt(address: str, accepted: int) -> str | None:
+    def slowly(address: str, accepted: int) -> None:
         time.sleep(0.004)  # a real server takes a moment; the wave lasts a few seconds
-        if accepted == KILL_AT and not killed:
-            # In the RCPT of message 121: messages 1–120 were accepted and committed.
+
+    def on_data(attempt: int) -> str | None:
+        if attempt == KILL_AT + 1 and not killed:
+            # The data of message 121 has arrived, before the server's reply: messages 1–120
+            # were accepted and committed (a connection's DATA waits for the commit of its
+            # previous message), 121 is not accepted.
             workers[0].send_signal(signal.SIGKILL)
             killed.append(workers[0].pid)
             return "421 4.3.2 Service shutting down"
         return None
 
-    with smtp_server(Recorder(rcpt=on_rcpt)) as (port, recorder):
+    with smtp_server(Recorder(rcpt=slowly, data=on_data)) as (port, recorder):
         env = {k: v for k, v in os.environ.items()
                if k not in {"DATABASE_URL", "OPENNPS_SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
         env.update(OPENNPS_WORKER_DEAD_AFTER="2", OPENNPS_EMAIL_HOST="127.0.0.1",
                    OPENNPS_EMAIL_PORT=str(port), OPENNPS_BASE_URL="http://127.0.0.1:9",
-                   OPENNPS_LOG_LEVEL="WARNING")
+                   OPENNPS_LOG_LEVEL="WARNING", OPENNPS_SEND_CONNECTIONS="1")
         subprocess.run([sys.executable, "-c", SETUP.format(data=str(data), contacts=CONTACTS)],
                        env=env, check=True)
 

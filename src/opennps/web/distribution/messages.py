@@ -5,9 +5,10 @@ The templates (``distribution/email/invitation.html`` and ``.txt``) are rendered
 markers in place of the personal parts (the link token, the greeting, the unsubscribe
 token); each message replaces the markers (the name HTML-escaped in the HTML part) and is
 assembled as raw MIME bytes: multipart/alternative with a text/plain and a text/html part
-in UTF-8 (8bit, as Django sends them, or quoted-printable for a line over 998 octets), ``List-Unsubscribe`` and ``List-Unsubscribe-Post: List-Unsubscribe=
-One-Click`` (RFC 8058) and a ``Message-ID`` derived from the invitation, so that a retry
-carries the same one and receivers can drop a duplicate.
+in UTF-8 (8bit, as Django sends them, or quoted-printable for a line over 998 octets),
+``List-Unsubscribe`` and ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058)
+and a ``Message-ID`` derived from the invitation, so that a retry carries the same one and
+receivers can drop a duplicate.
 """
 
 from __future__ import annotations

@@ -124,8 +124,8 @@ def run_wave(wave: Wave, *, now: datetime | None = None, dry_run: bool = False) 
     """
     now = now or timezone.now()
     with transaction.atomic():
-        locked = (Wave.objects.select_for_update(of=("self",)).select_related("survey__organisation",
-                                                                   "segment")
+        locked = (Wave.objects.select_for_update(of=("self",))
+                  .select_related("survey__organisation", "segment")
                   .filter(pk=wave.pk).first())
         if locked is None or locked.status != WaveStatus.ACTIVE:
             return 0
@@ -141,8 +141,9 @@ def run_wave(wave: Wave, *, now: datetime | None = None, dry_run: bool = False) 
               default_zone=settings.time_zone)
         _advance(locked, now)
         if chosen:
-            from .tasks import send_due_invitations
             from opennps.web.jobs.services import enqueue_once
+
+            from .tasks import send_due_invitations
 
             enqueue_once(send_due_invitations)
     return len(chosen)

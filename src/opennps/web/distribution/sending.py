@@ -25,7 +25,7 @@ import smtplib
 import socket
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email import message_from_bytes, policy
@@ -72,21 +72,27 @@ class ConnectionLost(Exception):
 
 
 class Transport:
-    """Django's configured e-mail backend; for SMTP its connection is used directly, so
-    pre-built bytes go out with one ``sendmail`` and the connection stays open."""
+    """Django's configured e-mail backend; for SMTP its connection (opened with Django's
+    host, port, TLS/SSL, login and timeout) is used directly, so pre-built bytes go out
+    and the connection stays open between messages."""
 
     def __init__(self) -> None:
         self.backend = get_connection(fail_silently=False)
         self.smtp = isinstance(self.backend, SMTPBackend)
 
-    def send(self, envelope_from: str, recipient: str, raw: bytes) -> None:
+    def send(self, envelope_from: str, recipient: str, raw: bytes,
+             before_data: Callable[[], None] | None = None) -> None:
+        """Send one message: MAIL, RCPT, then (after ``before_data``) DATA; returns once
+        the server answered 250 to the data."""
         if not self.smtp:
+            if before_data is not None:
+                before_data()
             self.backend.send_messages([RawEmail(raw, envelope_from, recipient)])
             return
         try:
             if self.backend.connection is None:
                 self.backend.open()
-            self.backend.connection.sendmail(envelope_from, [recipient], raw)
+            _transaction(self.backend.connection, envelope_from, recipient, raw, before_data)
         except (smtplib.SMTPConnectError, smtplib.SMTPHeloError,
                 smtplib.SMTPAuthenticationError, smtplib.SMTPServerDisconnected) as error:
             self.reset()
@@ -114,6 +120,38 @@ class Transport:
                 self.backend.close()
             except (smtplib.SMTPException, OSError):
                 self.reset()
+
+
+def _transaction(client: smtplib.SMTP, envelope_from: str, recipient: str, raw: bytes,
+                 before_data: Callable[[], None] | None) -> None:
+    """One SMTP mail transaction (what ``smtplib.SMTP.sendmail`` does for one recipient),
+    with a hook before DATA."""
+    client.ehlo_or_helo_if_needed()
+    options = ["BODY=8BITMIME"] if client.has_extn("8bitmime") else []
+    code, reply = client.mail(envelope_from, options)
+    if code != 250:
+        _abort(client, code)
+        raise smtplib.SMTPSenderRefused(code, reply, envelope_from)
+    code, reply = client.rcpt(recipient)
+    if code not in (250, 251):
+        _abort(client, code)
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+    if before_data is not None:
+        before_data()
+    code, reply = client.data(raw)
+    if code != 250:
+        _abort(client, code)
+        raise smtplib.SMTPDataError(code, reply)
+
+
+def _abort(client: smtplib.SMTP, code: int) -> None:
+    if code == 421:
+        client.close()
+    else:
+        try:
+            client.rset()
+        except smtplib.SMTPServerDisconnected:
+            pass
 
 
 @dataclass
@@ -210,6 +248,9 @@ class _Job:
     envelope_from: str
     recipient: str
     raw: bytes
+    # Set once the result is committed; the next message on the same connection waits for
+    # it before its DATA, so at most one accepted message per connection is uncommitted.
+    settled: threading.Event = field(default_factory=threading.Event, compare=False)
 
 
 _UNTRIED = ConnectionLost("not tried: the connection was lost before")
@@ -295,13 +336,13 @@ class Sender:
                 continue
             yield _Job(invitation, mid, template.envelope_from, envelope(invitation.email), raw)
 
-    def _attempt(self, job: _Job, transport: Transport | None = None
-                 ) -> BaseException | None:
+    def _attempt(self, job: _Job, transport: Transport | None = None,
+                 before_data: Callable[[], Any] | None = None) -> BaseException | None:
         """Send one message; None when the server accepted it, else the error."""
         transport = transport or self.transport
         assert transport is not None
         try:
-            transport.send(job.envelope_from, job.recipient, job.raw)
+            transport.send(job.envelope_from, job.recipient, job.raw, before_data)
         except (ConnectionLost, smtplib.SMTPException, UnicodeError) as error:
             return error
         return None
@@ -309,27 +350,43 @@ class Sender:
     def _pipeline(self, jobs: Iterator[_Job], outcome: Outcome, sent: list[Invitation],
                   now: datetime) -> None:
         """``SEND_CONNECTIONS`` threads, each with its own SMTP connection, take the
-        rendered messages from a short queue; results come back to this thread."""
+        rendered messages from a short queue; results come back to this thread, which
+        commits them while the connections go on."""
         while len(self.transports) < max(1, int(opennps_settings()["SEND_CONNECTIONS"])):
             self.transports.append(Transport())
         waiting: queue.Queue[_Job | None] = queue.Queue(maxsize=PIPELINE_DEPTH)
         done: queue.Queue[tuple[_Job, BaseException | None]] = queue.Queue()
 
         def smtp(transport: Transport) -> None:
-            lost = False
+            lost, previous = False, None
             while (job := waiting.get()) is not None:
                 if lost:  # the connection is gone: hand the rest back untried
                     done.put((job, _UNTRIED))
                     continue
-                error = self._attempt(job, transport)
+                before = (lambda p=previous: p.settled.wait(60)) if previous is not None \
+                    else None
+                error = self._attempt(job, transport, before)
                 lost = isinstance(error, ConnectionLost)
+                previous = job
                 done.put((job, error))
 
-        def settle_ready() -> None:
+        def settle(timeout: float | None = None) -> None:
             ready = []
-            while not done.empty():
-                ready.append(done.get())
+            try:
+                ready.append(done.get(timeout=timeout) if timeout else done.get_nowait())
+                while True:
+                    ready.append(done.get_nowait())
+            except queue.Empty:
+                pass
             self._settle_all(ready, outcome, sent, now)
+
+        def put(item: _Job | None) -> None:
+            while True:
+                try:
+                    waiting.put(item, timeout=0.01)
+                    return
+                except queue.Full:
+                    settle()
 
         threads = [threading.Thread(target=smtp, args=(transport,), name="opennps-smtp",
                                     daemon=True) for transport in self.transports]
@@ -337,20 +394,20 @@ class Sender:
             thread.start()
         try:
             for job in jobs:
-                waiting.put(job)
-                settle_ready()
+                put(job)
+                settle()
         finally:
             for _thread in threads:
-                waiting.put(None)
-            for thread in threads:
-                thread.join()
-        settle_ready()
+                put(None)
+            while any(thread.is_alive() for thread in threads):
+                settle(timeout=0.01)
+        settle()
 
     def _settle_all(self, results: list[tuple[_Job, BaseException | None]], outcome: Outcome,
                     sent: list[Invitation], now: datetime) -> None:
-        """Record the results that arrived together: the accepted ones in one commit (a
-        group of those the server accepted while the last commit was written: at most
-        ``PIPELINE_DEPTH`` + ``SEND_CONNECTIONS``), the others one by one."""
+        """Record the results that arrived together: the accepted ones in one commit (those
+        the server accepted while the last commit was written: at most one per connection,
+        since a connection's next DATA waits for this commit), the others one by one."""
         accepted = [job for job, error in results if error is None]
         if accepted:
             _mark_sent([(job.invitation.pk, job.message_id) for job in accepted], self.clock())
@@ -359,8 +416,9 @@ class Sender:
         for job, error in results:
             if error is not None:
                 self._settle(job, error, outcome, sent, now)
+            job.settled.set()
 
-    def _settle(self, job: _Job, error: BaseException | None, outcome: Outcome,
+    def _settle(self, job: _Job, error: BaseException, outcome: Outcome,
                 sent: list[Invitation], now: datetime) -> None:
         """Record what became of one message."""
         invitation = job.invitation
@@ -443,7 +501,7 @@ def _mark_sent(accepted: list[tuple[int, str]], at: datetime) -> None:
         _MARK_SENT = (f"UPDATE {table} SET status = %s, sent_at = %s, message_id = %s, "
                       "last_error = '', claimed_by = '', attempts = attempts + 1 WHERE id = %s")
     when = Invitation._meta.get_field("sent_at").get_db_prep_value(at, connection)
-    rows = [[InvitationStatus.SENT.value, when, mid, pk] for pk, mid in accepted]
+    rows = [[str(InvitationStatus.SENT), when, mid, pk] for pk, mid in accepted]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(_MARK_SENT, rows)
 
@@ -481,7 +539,7 @@ def _blocked(batch: list[Invitation]) -> dict[int, str]:
     return found
 
 
-def _finish(invitation: Invitation, status: str, reason: str, *, attempted: bool = False
+def _finish(invitation: Invitation, status: Any, reason: str, *, attempted: bool = False
             ) -> None:
     changes: dict[str, Any] = {"status": status, "last_error": reason[:2000],
                                "claimed_by": ""}

@@ -57,7 +57,7 @@ def normalise(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def suppress(organisation_id: int, emails: list[str], reason: str, detail: str = "") -> int:
+def suppress(organisation_id: int, emails: list[str], reason: Any, detail: str = "") -> int:
     """Add addresses to the organisation's suppression list (kept if already there)."""
     rows = [Suppression(organisation_id=organisation_id, email=normalise(e), reason=reason,
                         detail=detail[:500]) for e in emails if normalise(e)]
@@ -147,7 +147,7 @@ def apply(event: DeliveryEvent) -> int:
             reason = (SuppressionReason.COMPLAINED if event.kind == EventKind.COMPLAINT
                       else SuppressionReason.UNSUBSCRIBED)
             suppress(organisation_id, [email], reason, detail)
-            _cancel_queued(organisation_id, email, str(reason.label))
+            _cancel_queued(organisation_id, email, str(SuppressionReason(reason).label))
     if invitation is not None:
         if event.kind in (EventKind.BOUNCE, EventKind.SOFT_BOUNCE):
             Invitation.objects.filter(pk=invitation.pk).update(
@@ -179,7 +179,7 @@ class SuppressionImportReport:
 
 def import_suppressions(organisation: Any, source: str | os.PathLike[str], *,
                         name: str | None = None, skip_invalid: bool = False,
-                        reason: str = SuppressionReason.IMPORTED) -> SuppressionImportReport:
+                        reason: Any = SuppressionReason.IMPORTED) -> SuppressionImportReport:
     """Add the addresses of a file (its email column, or its only column) to the list;
     all or nothing unless ``skip_invalid``."""
     from opennps.io import open_table

@@ -29,7 +29,8 @@ from opennps.web.surveys.models import Survey
 from opennps.web.surveys.services.language import choose_language
 from opennps.web.surveys.views._rendering import render_in
 
-from . import config, messages as mails, services, suppression, webhooks
+from . import config, services, suppression, webhooks
+from . import messages as mails
 from .forms import (
     OrganisationDistributionForm,
     SuppressionForm,

@@ -25,7 +25,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.crypto import constant_time_compare
 from django.utils.dateparse import parse_datetime
 
-
 from .suppression import DeliveryEvent, EventKind, apply
 
 # django-anymail's event types and what they mean here.

@@ -176,4 +176,5 @@ SECURE_REFERRER_POLICY = "same-origin"
 OPENNPS = {
     "BASE_URL": os.environ.get("OPENNPS_BASE_URL", ""),
     "WORKER_DEAD_AFTER_SECONDS": float(os.environ.get("OPENNPS_WORKER_DEAD_AFTER") or 60),
+    "SEND_CONNECTIONS": int(os.environ.get("OPENNPS_SEND_CONNECTIONS") or 2),
 }

@@ -2,181 +2,493 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import opennps.web.distribution.models
 from django.conf import settings
 from django.db import migrations, models
 
+import opennps.web.distribution.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('people', '0003_segments_time_zone'),
-        ('surveys', '0005_note_moves_widget_channel'),
+        ("accounts", "0001_initial"),
+        ("people", "0003_segments_time_zone"),
+        ("surveys", "0005_note_moves_widget_channel"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OrganisationDistribution',
+            name="OrganisationDistribution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('throttle_days', models.PositiveIntegerField(default=90, help_text='Never send a person a survey within this many days of the last one.', verbose_name='throttling (days)')),
-                ('time_zone', models.CharField(blank=True, help_text="Send windows use it for people without a time zone (default: the server's).", max_length=64, verbose_name='time zone')),
-                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='distribution', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "throttle_days",
+                    models.PositiveIntegerField(
+                        default=90,
+                        help_text=(
+                            "Never send a person a survey within this many days of the last one."
+                        ),
+                        verbose_name="throttling (days)",
+                    ),
+                ),
+                (
+                    "time_zone",
+                    models.CharField(
+                        blank=True,
+                        help_text=(
+                            "Send windows use it for people without a time zone "
+                            "(default: the server's)."
+                        ),
+                        max_length=64,
+                        verbose_name="time zone",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="distribution",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'distribution settings',
-                'verbose_name_plural': 'distribution settings',
+                "verbose_name": "distribution settings",
+                "verbose_name_plural": "distribution settings",
             },
         ),
         migrations.CreateModel(
-            name='Wave',
+            name="Wave",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('rhythm', models.CharField(choices=[('once', 'once'), ('days', 'every N days'), ('months', 'every N months')], default='once', max_length=8, verbose_name='rhythm')),
-                ('interval', models.PositiveSmallIntegerField(default=1, verbose_name='every')),
-                ('starts_at', models.DateTimeField(verbose_name='starts')),
-                ('sample_percent', models.PositiveSmallIntegerField(default=100, verbose_name='sample (% of the segment)')),
-                ('spread', models.BooleanField(default=False, verbose_name='spread evenly over the period')),
-                ('weekdays', models.JSONField(default=opennps.web.distribution.models.all_weekdays, verbose_name='weekdays')),
-                ('hour_from', models.PositiveSmallIntegerField(default=0, verbose_name='from hour')),
-                ('hour_to', models.PositiveSmallIntegerField(default=24, verbose_name='until hour')),
-                ('status', models.CharField(choices=[('active', 'active'), ('paused', 'paused'), ('cancelled', 'cancelled'), ('finished', 'finished')], default='active', max_length=10, verbose_name='status')),
-                ('next_run_at', models.DateTimeField(blank=True, null=True, verbose_name='next run')),
-                ('last_run_at', models.DateTimeField(blank=True, null=True, verbose_name='last run')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('segment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='waves', to='people.segment', verbose_name='segment')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='waves', to='surveys.survey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "rhythm",
+                    models.CharField(
+                        choices=[
+                            ("once", "once"),
+                            ("days", "every N days"),
+                            ("months", "every N months"),
+                        ],
+                        default="once",
+                        max_length=8,
+                        verbose_name="rhythm",
+                    ),
+                ),
+                ("interval", models.PositiveSmallIntegerField(default=1, verbose_name="every")),
+                ("starts_at", models.DateTimeField(verbose_name="starts")),
+                (
+                    "sample_percent",
+                    models.PositiveSmallIntegerField(
+                        default=100, verbose_name="sample (% of the segment)"
+                    ),
+                ),
+                (
+                    "spread",
+                    models.BooleanField(
+                        default=False, verbose_name="spread evenly over the period"
+                    ),
+                ),
+                (
+                    "weekdays",
+                    models.JSONField(
+                        default=opennps.web.distribution.models.all_weekdays,
+                        verbose_name="weekdays",
+                    ),
+                ),
+                (
+                    "hour_from",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="from hour"),
+                ),
+                (
+                    "hour_to",
+                    models.PositiveSmallIntegerField(default=24, verbose_name="until hour"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "active"),
+                            ("paused", "paused"),
+                            ("cancelled", "cancelled"),
+                            ("finished", "finished"),
+                        ],
+                        default="active",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "next_run_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="next run"),
+                ),
+                (
+                    "last_run_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last run"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "segment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="waves",
+                        to="people.segment",
+                        verbose_name="segment",
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="waves",
+                        to="surveys.survey",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'wave',
-                'verbose_name_plural': 'waves',
+                "verbose_name": "wave",
+                "verbose_name_plural": "waves",
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.CharField(max_length=254, verbose_name='address')),
-                ('language', models.CharField(choices=[('en', 'English'), ('pl', 'Polish'), ('ru', 'Russian'), ('fi', 'Finnish'), ('lt', 'Lithuanian'), ('sv', 'Swedish')], max_length=8, verbose_name='language')),
-                ('time_zone', models.CharField(max_length=64, verbose_name='time zone')),
-                ('number', models.PositiveSmallIntegerField(default=0, verbose_name='reminder number')),
-                ('round', models.PositiveIntegerField(default=0, verbose_name='period')),
-                ('status', models.CharField(choices=[('queued', 'queued'), ('sending', 'sending'), ('sent', 'sent'), ('failed', 'failed'), ('skipped', 'not sent'), ('cancelled', 'cancelled')], default='queued', max_length=10, verbose_name='status')),
-                ('due_at', models.DateTimeField(verbose_name='due')),
-                ('next_attempt_at', models.DateTimeField(verbose_name='next attempt')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('last_error', models.TextField(blank=True, verbose_name='last error')),
-                ('claimed_by', models.CharField(blank=True, max_length=64)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('message_id', models.CharField(blank=True, max_length=200, verbose_name='Message-ID')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
-                ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='delivered')),
-                ('bounced_at', models.DateTimeField(blank=True, null=True, verbose_name='bounced')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='people.person')),
-                ('survey_request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='surveys.surveyrequest')),
-                ('wave', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='distribution.wave')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.CharField(max_length=254, verbose_name="address")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("en", "English"),
+                            ("pl", "Polish"),
+                            ("ru", "Russian"),
+                            ("fi", "Finnish"),
+                            ("lt", "Lithuanian"),
+                            ("sv", "Swedish"),
+                        ],
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                ("time_zone", models.CharField(max_length=64, verbose_name="time zone")),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="reminder number"),
+                ),
+                ("round", models.PositiveIntegerField(default=0, verbose_name="period")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "queued"),
+                            ("sending", "sending"),
+                            ("sent", "sent"),
+                            ("failed", "failed"),
+                            ("skipped", "not sent"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("due_at", models.DateTimeField(verbose_name="due")),
+                ("next_attempt_at", models.DateTimeField(verbose_name="next attempt")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                ("last_error", models.TextField(blank=True, verbose_name="last error")),
+                ("claimed_by", models.CharField(blank=True, max_length=64)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "message_id",
+                    models.CharField(blank=True, max_length=200, verbose_name="Message-ID"),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
+                (
+                    "delivered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="delivered"),
+                ),
+                ("bounced_at", models.DateTimeField(blank=True, null=True, verbose_name="bounced")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "survey_request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="surveys.surveyrequest",
+                    ),
+                ),
+                (
+                    "wave",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="distribution.wave",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invitation',
-                'verbose_name_plural': 'invitations',
+                "verbose_name": "invitation",
+                "verbose_name_plural": "invitations",
             },
         ),
         migrations.CreateModel(
-            name='Suppression',
+            name="Suppression",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.CharField(max_length=254, verbose_name='address')),
-                ('reason', models.CharField(choices=[('unsubscribed', 'unsubscribed'), ('bounced', 'bounced'), ('complained', 'marked as spam'), ('manual', 'added by a member'), ('imported', 'imported')], max_length=16, verbose_name='reason')),
-                ('detail', models.CharField(blank=True, max_length=500, verbose_name='detail')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='since')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suppressions', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.CharField(max_length=254, verbose_name="address")),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("unsubscribed", "unsubscribed"),
+                            ("bounced", "bounced"),
+                            ("complained", "marked as spam"),
+                            ("manual", "added by a member"),
+                            ("imported", "imported"),
+                        ],
+                        max_length=16,
+                        verbose_name="reason",
+                    ),
+                ),
+                ("detail", models.CharField(blank=True, max_length=500, verbose_name="detail")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="since")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="suppressions",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'suppressed address',
-                'verbose_name_plural': 'suppressed addresses',
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'email'), name='distribution_suppression_unique'), models.CheckConstraint(condition=models.Q(('reason__in', ['unsubscribed', 'bounced', 'complained', 'manual', 'imported'])), name='distribution_suppression_reason_valid')],
+                "verbose_name": "suppressed address",
+                "verbose_name_plural": "suppressed addresses",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "email"), name="distribution_suppression_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "reason__in",
+                                ["unsubscribed", "bounced", "complained", "manual", "imported"],
+                            )
+                        ),
+                        name="distribution_suppression_reason_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SurveyDistribution',
+            name="SurveyDistribution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sender_name', models.CharField(blank=True, help_text="Default: the survey's brand.", max_length=200, verbose_name='sender name')),
-                ('sender_email', models.EmailField(blank=True, help_text="Default: the server's sender address.", max_length=254, verbose_name='sender address')),
-                ('reply_to', models.EmailField(blank=True, max_length=254, verbose_name='reply-to address')),
-                ('throttle_days', models.PositiveIntegerField(blank=True, help_text="Default: the organisation's setting.", null=True, verbose_name='throttling (days)')),
-                ('reminders', models.PositiveSmallIntegerField(default=1, help_text='How many reminders non-responders get.', verbose_name='reminders')),
-                ('reminder_days', models.PositiveSmallIntegerField(default=3, verbose_name='days before each reminder')),
-                ('survey', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='distribution', to='surveys.survey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "sender_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Default: the survey's brand.",
+                        max_length=200,
+                        verbose_name="sender name",
+                    ),
+                ),
+                (
+                    "sender_email",
+                    models.EmailField(
+                        blank=True,
+                        help_text="Default: the server's sender address.",
+                        max_length=254,
+                        verbose_name="sender address",
+                    ),
+                ),
+                (
+                    "reply_to",
+                    models.EmailField(blank=True, max_length=254, verbose_name="reply-to address"),
+                ),
+                (
+                    "throttle_days",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Default: the organisation's setting.",
+                        null=True,
+                        verbose_name="throttling (days)",
+                    ),
+                ),
+                (
+                    "reminders",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        help_text="How many reminders non-responders get.",
+                        verbose_name="reminders",
+                    ),
+                ),
+                (
+                    "reminder_days",
+                    models.PositiveSmallIntegerField(
+                        default=3, verbose_name="days before each reminder"
+                    ),
+                ),
+                (
+                    "survey",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="distribution",
+                        to="surveys.survey",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'e-mail settings of a survey',
-                'verbose_name_plural': 'e-mail settings of surveys',
-                'constraints': [models.CheckConstraint(condition=models.Q(('reminders__lte', 5)), name='distribution_survey_reminders_at_most_5'), models.CheckConstraint(condition=models.Q(('reminder_days__gte', 1)), name='distribution_survey_reminder_days_positive')],
+                "verbose_name": "e-mail settings of a survey",
+                "verbose_name_plural": "e-mail settings of surveys",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("reminders__lte", 5)),
+                        name="distribution_survey_reminders_at_most_5",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("reminder_days__gte", 1)),
+                        name="distribution_survey_reminder_days_positive",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='wave',
-            index=models.Index(fields=['status', 'next_run_at'], name='distribution_wave_due'),
+            model_name="wave",
+            index=models.Index(fields=["status", "next_run_at"], name="distribution_wave_due"),
         ),
         migrations.AddConstraint(
-            model_name='wave',
-            constraint=models.CheckConstraint(condition=models.Q(('rhythm__in', ['once', 'days', 'months'])), name='distribution_wave_rhythm_valid'),
+            model_name="wave",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rhythm__in", ["once", "days", "months"])),
+                name="distribution_wave_rhythm_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='wave',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['active', 'paused', 'cancelled', 'finished'])), name='distribution_wave_status_valid'),
+            model_name="wave",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["active", "paused", "cancelled", "finished"])),
+                name="distribution_wave_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='wave',
-            constraint=models.CheckConstraint(condition=models.Q(('sample_percent__gte', 1), ('sample_percent__lte', 100)), name='distribution_wave_sample_1_100'),
+            model_name="wave",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sample_percent__gte", 1), ("sample_percent__lte", 100)),
+                name="distribution_wave_sample_1_100",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='wave',
-            constraint=models.CheckConstraint(condition=models.Q(('hour_from__lt', models.F('hour_to')), ('hour_to__lte', 24)), name='distribution_wave_hours_ordered'),
+            model_name="wave",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("hour_from__lt", models.F("hour_to")), ("hour_to__lte", 24)),
+                name="distribution_wave_hours_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='wave',
-            constraint=models.CheckConstraint(condition=models.Q(('interval__gte', 1)), name='distribution_wave_interval_positive'),
+            model_name="wave",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("interval__gte", 1)), name="distribution_wave_interval_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='invitation',
-            index=models.Index(fields=['status', 'next_attempt_at'], name='distribution_inv_due'),
+            model_name="invitation",
+            index=models.Index(fields=["status", "next_attempt_at"], name="distribution_inv_due"),
         ),
         migrations.AddIndex(
-            model_name='invitation',
-            index=models.Index(fields=['person', 'status'], name='distribution_inv_person'),
+            model_name="invitation",
+            index=models.Index(fields=["person", "status"], name="distribution_inv_person"),
         ),
         migrations.AddIndex(
-            model_name='invitation',
-            index=models.Index(fields=['wave', 'number', 'status'], name='distribution_inv_wave'),
+            model_name="invitation",
+            index=models.Index(fields=["wave", "number", "status"], name="distribution_inv_wave"),
         ),
         migrations.AddIndex(
-            model_name='invitation',
-            index=models.Index(fields=['message_id'], name='distribution_inv_message_id'),
+            model_name="invitation",
+            index=models.Index(fields=["message_id"], name="distribution_inv_message_id"),
         ),
         migrations.AddIndex(
-            model_name='invitation',
-            index=models.Index(fields=['email'], name='distribution_inv_email'),
+            model_name="invitation",
+            index=models.Index(fields=["email"], name="distribution_inv_email"),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.UniqueConstraint(fields=('survey_request', 'number'), name='distribution_invitation_once_per_number'),
+            model_name="invitation",
+            constraint=models.UniqueConstraint(
+                fields=("survey_request", "number"), name="distribution_invitation_once_per_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.UniqueConstraint(condition=models.Q(('number', 0)), fields=('wave', 'round', 'person'), name='distribution_invitation_once_per_period'),
+            model_name="invitation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("number", 0)),
+                fields=("wave", "round", "person"),
+                name="distribution_invitation_once_per_period",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'sending', 'sent', 'failed', 'skipped', 'cancelled'])), name='distribution_invitation_status_valid'),
+            model_name="invitation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["queued", "sending", "sent", "failed", "skipped", "cancelled"])
+                ),
+                name="distribution_invitation_status_valid",
+            ),
         ),
     ]

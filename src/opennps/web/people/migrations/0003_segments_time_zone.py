@@ -5,40 +5,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('people', '0002_person_table'),
+        ("accounts", "0001_initial"),
+        ("people", "0002_person_table"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Segment',
+            name="Segment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('conditions', models.JSONField(blank=True, default=list, verbose_name='conditions')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "conditions",
+                    models.JSONField(blank=True, default=list, verbose_name="conditions"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'segment',
-                'verbose_name_plural': 'segments',
-                'ordering': ['name', 'pk'],
+                "verbose_name": "segment",
+                "verbose_name_plural": "segments",
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='person',
-            name='time_zone',
-            field=models.CharField(blank=True, help_text='An IANA name such as Europe/Warsaw; send windows use it.', max_length=64, verbose_name='time zone'),
+            model_name="person",
+            name="time_zone",
+            field=models.CharField(
+                blank=True,
+                help_text="An IANA name such as Europe/Warsaw; send windows use it.",
+                max_length=64,
+                verbose_name="time zone",
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['organisation', 'phone_number'], name='people_person_phone'),
+            model_name="person",
+            index=models.Index(fields=["organisation", "phone_number"], name="people_person_phone"),
         ),
         migrations.AddField(
-            model_name='segment',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='segments', to='accounts.organisation'),
+            model_name="segment",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="segments",
+                to="accounts.organisation",
+            ),
         ),
     ]
