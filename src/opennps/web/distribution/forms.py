@@ -34,7 +34,7 @@ class WaveForm(forms.Form):
         label=gettext_lazy("Start"), required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=gettext_lazy("Empty: now."))
-    sample_percent = forms.IntegerField(label=gettext_lazy("Sample (% of the segment)"),
+    sample_percent = forms.IntegerField(label=gettext_lazy("Sample (percentage of the segment)"),
                                         min_value=1, max_value=100, initial=100)
     spread = forms.BooleanField(
         label=gettext_lazy("Spread evenly over the period (recurring waves)"), required=False)

@@ -138,7 +138,7 @@ class Wave(models.Model):
                               default=Rhythm.ONCE)
     interval = models.PositiveSmallIntegerField(_("every"), default=1)
     starts_at = models.DateTimeField(_("starts"))
-    sample_percent = models.PositiveSmallIntegerField(_("sample (% of the segment)"),
+    sample_percent = models.PositiveSmallIntegerField(_("sample (percentage of the segment)"),
                                                       default=100)
     spread = models.BooleanField(_("spread evenly over the period"), default=False)
     weekdays = models.JSONField(_("weekdays"), default=all_weekdays)

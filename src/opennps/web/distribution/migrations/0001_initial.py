@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
                 (
                     "sample_percent",
                     models.PositiveSmallIntegerField(
-                        default=100, verbose_name="sample (% of the segment)"
+                        default=100, verbose_name="sample (percentage of the segment)"
                     ),
                 ),
                 (
