@@ -306,7 +306,7 @@ def scheduler_part(admin_url: str, contacts: int) -> bool:
         # Half way through the period: half of the segment was invited already (period 0).
         cursor.execute(
             "INSERT INTO surveys_surveyrequest (survey_id, person_id, token, channel, "
-            "properties, language, created_at) SELECT %s, id, md5(id::text) || 'x', 'email', "
+            "properties, language, created_at) SELECT %s, id, md5(id::text), 'email', "
             "'{}', 'en', %s FROM people_person WHERE id %% 2 = 0", [survey.pk, now])
         cursor.execute(
             "INSERT INTO distribution_invitation (organisation_id, wave_id, survey_request_id, "
