@@ -102,3 +102,17 @@ class SmtpFaultTests(TestCase):
             outcome = sending.send_due(now=NOW)
         self.assertEqual((outcome.sent, outcome.retried), (0, 3))
         self.assertEqual(Invitation.objects.filter(status="queued").count(), 3)
+
+
+class NoBaseUrlTests(TestCase):
+    def test_without_a_base_url_nothing_is_sent_and_the_error_says_what_to_set(self) -> None:
+        from opennps.web.links import NoBaseURLError
+
+        organisation = make_organisation()
+        make_person(organisation)
+        make_wave(make_survey(organisation))
+        selection.run_due_waves(now=NOW)
+        with self.settings(OPENNPS={"BASE_URL": ""}), self.assertRaisesRegex(
+                NoBaseURLError, "OPENNPS_BASE_URL is not set"):
+            sending.send_due(now=NOW)
+        self.assertEqual(Invitation.objects.get().status, "queued")

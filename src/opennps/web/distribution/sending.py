@@ -40,6 +40,7 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from opennps.web.conf import opennps_settings
+from opennps.web.links import NoBaseURLError
 from opennps.web.people.models import Person
 from opennps.web.surveys.models import Status, Survey, SurveyRequest
 
@@ -615,7 +616,14 @@ def send_due(*, worker_id: str | None = None, now: datetime | None = None,
                 break
             sender.load_surveys(batch)
             sender.lost = False
-            outcome = sender.send_batch(batch, now=moment)
+            try:
+                outcome = sender.send_batch(batch, now=moment)
+            except NoBaseURLError:
+                # Links cannot be made: leave the e-mails queued, and fail the task loudly.
+                Invitation.objects.filter(pk__in=[i.pk for i in batch],
+                                          status=InvitationStatus.SENDING).update(
+                    status=InvitationStatus.QUEUED, claimed_by="", claimed_at=None)
+                raise
             for name in ("sent", "failed", "retried", "skipped", "postponed"):
                 setattr(total, name, getattr(total, name) + getattr(outcome, name))
             total.errors.extend(outcome.errors[:10])
