@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models import Window as Over
 from django.db.models.functions import Lower, Mod, RowNumber
@@ -34,6 +34,8 @@ from .models import Invitation, InvitationStatus, Rhythm, Suppression, Wave, Wav
 from .windows import Window, next_opening, period_index, period_start
 
 BATCH = 2000
+# Rows per INSERT statement (SQLite allows 32,766 parameters; 17 columns × 500 fit).
+INSERT_ROWS = 500
 # A large prime: the sample of a period is the ids whose (id × prime + seed) mod 100 is
 # under the percentage; the seed changes with the period, so samples differ per period.
 SAMPLE_PRIME = 2_654_435_761
@@ -151,31 +153,33 @@ def run_wave(wave: Wave, *, now: datetime | None = None, dry_run: bool = False) 
 
 def queue(wave: Wave, chosen: Iterable[Due], *, now: datetime, period: int,
           default_zone: str) -> int:
-    """Create the survey requests and invitations of ``chosen`` (bulk, in batches)."""
+    """Create the survey requests and invitations of ``chosen``: two multi-row INSERTs per
+    batch of ``BATCH`` (statements written once, values prepared once per distinct value)."""
     survey = wave.survey
     window = window_of(wave)
-    openings: dict[str, datetime] = {}
+    inserts = _Inserts()
+    openings: dict[str, tuple[datetime, Any]] = {}
+    created = inserts.moment(now)
     count = 0
     batch: list[Due] = []
 
     def flush() -> None:
-        requests = []
+        requests, zones = [], []
         for due in batch:
             zone = due.time_zone or default_zone
             if zone not in openings:
-                openings[zone] = next_opening(now, window, zone)
-            requests.append(SurveyRequest(
-                survey=survey, person_id=due.person_id, token=new_token(),
-                channel=Channel.EMAIL, language=due.language or survey.default_language,
-                scheduled_at=openings[zone]))
-        SurveyRequest.objects.bulk_create(requests, batch_size=BATCH)
-        Invitation.objects.bulk_create([
-            Invitation(organisation_id=survey.organisation_id, wave=wave,
-                       survey_request=request, person_id=due.person_id, email=due.email,
-                       language=request.language, time_zone=due.time_zone or default_zone,
-                       number=0, round=period, due_at=request.scheduled_at,
-                       next_attempt_at=request.scheduled_at, created_at=now)
-            for request, due in zip(requests, batch, strict=True)], batch_size=BATCH)
+                opening = next_opening(now, window, zone)
+                openings[zone] = (opening, inserts.moment(opening))
+            zones.append(zone)
+            requests.append((survey.pk, due.person_id, new_token(), str(Channel.EMAIL),
+                             inserts.empty_json, due.language or survey.default_language,
+                             created, openings[zone][1]))
+        ids = inserts.requests(requests)
+        inserts.invitations([
+            (survey.organisation_id, wave.pk, ids[request[2]], due.person_id, due.email,
+             request[5], zone, 0, period, str(InvitationStatus.QUEUED), openings[zone][1],
+             openings[zone][1], 0, "", "", "", created)
+            for request, due, zone in zip(requests, batch, zones, strict=True)])
 
     for due in chosen:
         batch.append(due)
@@ -186,6 +190,52 @@ def queue(wave: Wave, chosen: Iterable[Due], *, now: datetime, period: int,
     if batch:
         flush()
     return count
+
+
+class _Inserts:
+    """Multi-row INSERTs of survey requests and invitations (the ORM's bulk_create spends
+    most of its time building model instances: here, 100,000 rows take seconds)."""
+
+    REQUEST_COLUMNS = ("survey_id", "person_id", "token", "channel", "properties", "language",
+                       "created_at", "scheduled_at")
+    INVITATION_COLUMNS = ("organisation_id", "wave_id", "survey_request_id", "person_id",
+                          "email", "language", "time_zone", "number", "round", "status",
+                          "due_at", "next_attempt_at", "attempts", "last_error", "claimed_by",
+                          "message_id", "created_at")
+
+    def __init__(self) -> None:
+        self.quote = connection.ops.quote_name
+        self.empty_json = SurveyRequest._meta.get_field("properties").get_db_prep_value(
+            {}, connection, prepared=False)
+        self.moments = SurveyRequest._meta.get_field("scheduled_at")
+
+    def moment(self, value: datetime) -> Any:
+        return self.moments.get_db_prep_value(value, connection)
+
+    def _insert(self, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]],
+                returning: str | None = None) -> list[Any]:
+        placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        found: list[Any] = []
+        for start in range(0, len(rows), INSERT_ROWS):
+            chunk = rows[start:start + INSERT_ROWS]
+            sql = (f"INSERT INTO {self.quote(table)} ({', '.join(columns)}) VALUES "
+                   + ", ".join([placeholders] * len(chunk)))
+            if returning:
+                sql += f" RETURNING {returning}"
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [value for row in chunk for value in row])
+                if returning:
+                    found.extend(cursor.fetchall())
+        return found
+
+    def requests(self, rows: list[tuple[Any, ...]]) -> dict[str, int]:
+        """Insert survey requests; return their ids by token."""
+        returned = self._insert(SurveyRequest._meta.db_table, self.REQUEST_COLUMNS, rows,
+                                returning="token, id")
+        return {str(token): int(pk) for token, pk in returned}
+
+    def invitations(self, rows: list[tuple[Any, ...]]) -> None:
+        self._insert(Invitation._meta.db_table, self.INVITATION_COLUMNS, rows)
 
 
 def _advance(wave: Wave, now: datetime) -> None:
