@@ -99,6 +99,11 @@ class Sink:
 
 # Part 1: the phases run in child processes, so each has its own memory figures ----------
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def rss_mb() -> float:
     with open("/proc/self/statm") as statm:
         pages = int(statm.read().split()[1])
@@ -157,6 +162,7 @@ def phase_opennps(data: Path, port: int, contacts: int) -> dict[str, Any]:
     start = time.perf_counter()
     queued = selection.run_due_waves(now=timezone.now())
     queued_at = time.perf_counter()
+    cpu_queued = _cpu()
     after_queue_rss = rss_mb()
     sent = 0
     while sent < queued:
@@ -165,6 +171,7 @@ def phase_opennps(data: Path, port: int, contacts: int) -> dict[str, Any]:
         if not outcome.handled:
             break
     end = time.perf_counter()
+    cpu_sent = _cpu()
     stop.set()
     sampler.join()
     sending_samples = samples[int(len(samples) * (queued_at - start) / (end - start)):] or [0]
@@ -172,6 +179,7 @@ def phase_opennps(data: Path, port: int, contacts: int) -> dict[str, Any]:
                 for q in (1, 2, 3, 4)]
     return {"queued": queued, "sent": sent, "queue_seconds": queued_at - start,
             "send_seconds": end - queued_at, "total_seconds": end - start,
+            "send_cpu_ms": (cpu_sent - cpu_queued) * 1000 / max(sent, 1),
             "rss_start_mb": started_rss, "rss_after_queue_mb": after_queue_rss,
             "rss_sending_min_mb": min(sending_samples), "rss_sending_max_mb": max(sending_samples),
             "rss_quarters_mb": quarters,
@@ -197,12 +205,13 @@ def phase_baseline(data: Path, port: int, contacts: int) -> dict[str, Any]:
                                     token=invitation.survey_request.token,
                                     name=invitation.person.name, email=invitation.email)
         prepared.append((template.envelope_from, invitation.email, raw))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu()
     with smtplib.SMTP("127.0.0.1", port, timeout=60) as client:
         for sender, recipient, raw in prepared:
             client.sendmail(sender, [recipient], raw)
     seconds = time.perf_counter() - start
     return {"sent": len(prepared), "send_seconds": seconds,
+            "send_cpu_ms": (_cpu() - cpu) * 1000 / max(len(prepared), 1),
             "bytes_per_message": sum(len(p[2]) for p in prepared) / max(len(prepared), 1)}
 
 
@@ -228,7 +237,8 @@ def sending_part(contacts: int) -> bool:
     ratio = ours["send_seconds"] / base["send_seconds"]
     print(f"\nopennps: wave run (choose + queue {ours['queued']:,}): "
           f"{ours['queue_seconds']:.1f} s; sending: {ours['send_seconds']:.1f} s "
-          f"({ours['sent'] / ours['send_seconds']:,.0f} messages/s); total "
+          f"({ours['sent'] / ours['send_seconds']:,.0f} messages/s, "
+          f"{ours['send_cpu_ms']:.2f} ms CPU each); total "
           f"{ours['total_seconds']:.1f} s; accepted by the sink: {accepted:,}")
     print(f"memory: {ours['rss_start_mb']:.0f} MB at start, {ours['rss_after_queue_mb']:.0f} MB "
           f"after queueing, {ours['rss_sending_min_mb']:.0f}–{ours['rss_sending_max_mb']:.0f} MB "
@@ -236,7 +246,8 @@ def sending_part(contacts: int) -> bool:
           f"{', '.join(f'{q:.0f}' for q in ours['rss_quarters_mb'])} MB); "
           f"peak RSS {ours['peak_rss_mb']:.0f} MB")
     print(f"baseline (smtplib loop, pre-rendered, {base['bytes_per_message']:,.0f} bytes each): "
-          f"{base['send_seconds']:.1f} s ({base['sent'] / base['send_seconds']:,.0f} messages/s);"
+          f"{base['send_seconds']:.1f} s ({base['sent'] / base['send_seconds']:,.0f} messages/s, "
+          f"{base['send_cpu_ms']:.2f} ms CPU each);"
           f" accepted: {base_accepted:,}")
     print(f"ratio (opennps sending / baseline): {ratio:.2f}x")
     ok = (accepted == contacts and ours["total_seconds"] <= 60 and ratio <= 2.0)

@@ -13,13 +13,14 @@ receivers can drop a duplicate.
 
 from __future__ import annotations
 
+import base64
 import binascii
 import hashlib
 import hmac
 import re
+import time
 from dataclasses import dataclass
-from email.header import Header
-from email.utils import formataddr, formatdate
+from email.utils import formatdate
 from html import escape
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,6 +43,8 @@ UNSUBSCRIBE = "\ue000UNSUBSCRIBE\ue000"
 UNSUBSCRIBE_SALT = "opennps.distribution.unsubscribe"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _SAMPLE_UNSUBSCRIBE = "1:" + "U" * 43
+_SPECIALS = re.compile(r'[()<>\[\]:;@\\,."]')
+_DATE: list[Any] = [0, ""]
 _MESSAGE_ID = re.compile(r"opennps-(\d+)-(\d+)-[0-9a-f]{12}@")
 
 
@@ -61,6 +64,7 @@ class Template:
     base: str
     domain: str
     unsubscribe_url: str  # with the UNSUBSCRIBE marker
+    subject_header: str  # encoded
 
 
 def clean_header_text(text: str) -> str:
@@ -68,22 +72,52 @@ def clean_header_text(text: str) -> str:
     return _CONTROL.sub(" ", text or "").strip()
 
 
+def _encoded_words(text: str) -> str:
+    """``text`` as RFC 2047 base64 encoded-words of at most 75 characters, folded."""
+    words, chunk = [], ""
+    for char in text:
+        if len((chunk + char).encode("utf-8")) > 45:  # 45 bytes: 60 in base64, 72 in all
+            words.append(chunk)
+            chunk = char
+        else:
+            chunk += char
+    words.append(chunk)
+    return "\r\n ".join(f"=?utf-8?b?{base64.b64encode(w.encode('utf-8')).decode('ascii')}?="
+                         for w in words if w)
+
+
 def _header(value: str) -> str:
     """An unstructured header value, RFC 2047-encoded when it is not ASCII."""
     value = clean_header_text(value)
-    if value.isascii():
-        return value
-    return Header(value, "utf-8").encode(linesep="\r\n")
+    return value if value.isascii() else _encoded_words(value)
 
 
 def _address(name: str, email: str) -> str:
-    """``Name <a@b>`` with the name encoded when needed and the domain in IDNA."""
+    """``Name <a@b>``: the name quoted or encoded as needed, the domain in IDNA."""
     local, _at, domain = email.rpartition("@")
-    try:
-        domain = domain.encode("idna").decode("ascii")
-    except UnicodeError:
-        pass
-    return formataddr((clean_header_text(name), f"{local}@{domain}"), charset="utf-8")
+    if not domain.isascii():
+        try:
+            domain = domain.encode("idna").decode("ascii")
+        except UnicodeError:
+            pass
+    address = f"{local}@{domain}"
+    name = clean_header_text(name)
+    if not name:
+        return address
+    if not name.isascii():
+        return f"{_encoded_words(name)} <{address}>"
+    if _SPECIALS.search(name):
+        quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{quoted}" <{address}>'
+    return f"{name} <{address}>"
+
+
+def _date() -> str:
+    """The Date header, made once per second."""
+    now = int(time.time())
+    if _DATE[0] != now:
+        _DATE[0], _DATE[1] = now, formatdate(now, usegmt=True)
+    return _DATE[1]
 
 
 def message_id(invitation_id: int, number: int, domain: str) -> str:
@@ -141,9 +175,10 @@ def build_template(survey: Any, language: str, *, reminder: bool, base: str | No
     return Template(
         subject=subject, text=text, html=html,
         sender=_address(effective.sender_name, effective.sender_email),
-        envelope_from=effective.sender_email, reply_to=effective.reply_to,
+        envelope_from=effective.sender_email,
+        reply_to=_address("", effective.reply_to) if effective.reply_to else "",
         language=language, greeting_named=named, greeting_plain=plain, base=base,
-        domain=domain, unsubscribe_url=unsubscribe)
+        domain=domain, unsubscribe_url=unsubscribe, subject_header=_header(subject))
 
 
 def _part(text: str, subtype: str) -> bytes:
@@ -176,12 +211,12 @@ def render(template: Template, *, invitation_id: int, number: int, token: str, n
     headers = [
         f"From: {template.sender}",
         f"To: {_address(name, email)}",
-        f"Subject: {_header(template.subject)}",
-        f"Date: {formatdate(usegmt=True)}",
+        f"Subject: {template.subject_header}",
+        f"Date: {_date()}",
         f"Message-ID: {mid}",
     ]
     if template.reply_to:
-        headers.append(f"Reply-To: {_address('', template.reply_to)}")
+        headers.append(f"Reply-To: {template.reply_to}")
     headers += [
         f"List-Unsubscribe: <{unsubscribe_url}>",
         "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
