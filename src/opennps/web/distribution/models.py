@@ -190,7 +190,9 @@ class Invitation(models.Model):
 
     Reminders share the survey request, so they carry the same links. Sending moves a row
     queued → sending (claimed by a worker) → sent, or back to queued with
-    ``next_attempt_at`` after a temporary failure, or failed with ``last_error``.
+    ``next_attempt_at`` after a temporary failure, or failed with ``last_error``. The
+    server's acceptance is committed as ``sent_at`` at once; a row *sending* with a
+    ``sent_at`` was sent (its status follows at the end of the batch).
     """
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE,
@@ -236,7 +238,6 @@ class Invitation(models.Model):
             models.Index(fields=["status", "next_attempt_at"], name="distribution_inv_due"),
             models.Index(fields=["person", "status"], name="distribution_inv_person"),
             models.Index(fields=["wave", "number", "status"], name="distribution_inv_wave"),
-            models.Index(fields=["message_id"], name="distribution_inv_message_id"),
             models.Index(fields=["email"], name="distribution_inv_email"),
         ]
 

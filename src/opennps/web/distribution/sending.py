@@ -237,9 +237,12 @@ def release_stale(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     limit = now - dead_after()
     alive = WorkerHeartbeat.objects.filter(seen_at__gte=limit).values("worker_id")
-    return (Invitation.objects.filter(status=InvitationStatus.SENDING, claimed_at__lt=limit)
-            .exclude(claimed_by__in=alive)
-            .update(status=InvitationStatus.QUEUED, claimed_by="", claimed_at=None))
+    stale = (Invitation.objects.filter(status=InvitationStatus.SENDING, claimed_at__lt=limit)
+             .exclude(claimed_by__in=alive))
+    # Accepted by the server before the worker died (``sent_at`` is committed at once).
+    stale.filter(sent_at__isnull=False).update(status=InvitationStatus.SENT, claimed_by="")
+    return stale.filter(sent_at__isnull=True).update(status=InvitationStatus.QUEUED,
+                                                     claimed_by="", claimed_at=None)
 
 
 @dataclass(frozen=True)
@@ -493,16 +496,22 @@ _MARK_SENT: str | None = None
 
 
 def _mark_sent(accepted: list[tuple[int, str]], at: datetime) -> None:
-    """Commit *sent* for messages the server accepted (250), in one transaction; the SQL is
-    written once. Between the 250 and this commit is the one window where a crash makes a
-    message go out twice."""
+    """Commit that the server accepted these messages (250): ``sent_at`` on each row, in one
+    transaction, with SQL written once and no indexed column touched, so the commit is
+    quick (the status follows per batch in :func:`_record_sent`; a row *sending* with a
+    ``sent_at`` is sent). Between the 250 and this commit is the one window where a crash
+    makes a message go out twice."""
     global _MARK_SENT
     if _MARK_SENT is None:
         table = connection.ops.quote_name(Invitation._meta.db_table)
-        _MARK_SENT = (f"UPDATE {table} SET status = %s, sent_at = %s, message_id = %s, "
-                      "last_error = '', claimed_by = '', attempts = attempts + 1 WHERE id = %s")
+        _MARK_SENT = (f"UPDATE {table} SET sent_at = %s, message_id = %s, last_error = '', "
+                      "attempts = attempts + 1 WHERE id = %s")
     when = Invitation._meta.get_field("sent_at").get_db_prep_value(at, connection)
-    rows = [[str(InvitationStatus.SENT), when, mid, pk] for pk, mid in accepted]
+    rows = [[when, mid, pk] for pk, mid in accepted]
+    if len(rows) == 1 and connection.get_autocommit():  # one statement: its own commit
+        with connection.cursor() as cursor:
+            cursor.execute(_MARK_SENT, rows[0])
+        return
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(_MARK_SENT, rows)
 
@@ -560,11 +569,15 @@ def _release(invitations: Iterable[Invitation], now: datetime) -> None:
 
 
 def _record_sent(sent: list[Invitation], now: datetime) -> None:
-    """The survey requests' and people's "last sent" times for the messages sent (one
-    statement each; a crash before it is mended by :func:`mend_sent`)."""
+    """After a batch: the sent rows' status, and the survey requests' and people's "last
+    sent" times (one statement each; a crash before it is mended by :func:`release_stale`
+    and :func:`mend_sent`)."""
     if not sent:
         return
     with transaction.atomic():
+        Invitation.objects.filter(pk__in=[i.pk for i in sent],
+                                  status=InvitationStatus.SENDING).update(
+            status=InvitationStatus.SENT, claimed_by="")
         SurveyRequest.objects.filter(pk__in=[i.survey_request_id for i in sent],
                                      sent_at__isnull=True).update(sent_at=now)
         Person.objects.filter(pk__in=[i.person_id for i in sent if i.number == 0]).update(
