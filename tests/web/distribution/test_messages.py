@@ -66,3 +66,11 @@ class RawMessageTests(TestCase):
         self.assertEqual(messages.invitation_of_message_id(first), 7)
         self.assertIsNone(messages.invitation_of_message_id("<12345@elsewhere.example>"))
         self.assertNotEqual(messages.message_id(7, 1, "nps.example.com"), first)
+
+    def test_a_line_too_long_for_8bit_is_sent_quoted_printable(self) -> None:
+        _mid, message = self.parsed("&" * 255)
+        html = message.get_body(("html",))
+        self.assertEqual(html["Content-Transfer-Encoding"], "quoted-printable")
+        self.assertIn("&amp;" * 255, html.get_content())
+        _mid, plain = self.parsed("Ann")
+        self.assertEqual(plain.get_body(("html",))["Content-Transfer-Encoding"], "8bit")

@@ -43,6 +43,7 @@ UNSUBSCRIBE = "\ue000UNSUBSCRIBE\ue000"
 UNSUBSCRIBE_SALT = "opennps.distribution.unsubscribe"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _SAMPLE_UNSUBSCRIBE = "1:" + "U" * 43
+TOKENS_BYTES = 160  # the link token and the unsubscribe token, with room to spare
 _SPECIALS = re.compile(r'[()<>\[\]:;@\\,."]')
 _DATE: list[Any] = [0, ""]
 _MESSAGE_ID = re.compile(r"opennps-(\d+)-(\d+)-[0-9a-f]{12}@")
@@ -65,6 +66,7 @@ class Template:
     domain: str
     unsubscribe_url: str  # with the UNSUBSCRIBE marker
     subject_header: str  # encoded
+    longest_line: int = 0  # octets, markers included
 
 
 def clean_header_text(text: str) -> str:
@@ -178,14 +180,20 @@ def build_template(survey: Any, language: str, *, reminder: bool, base: str | No
         envelope_from=effective.sender_email,
         reply_to=_address("", effective.reply_to) if effective.reply_to else "",
         language=language, greeting_named=named, greeting_plain=plain, base=base,
-        domain=domain, unsubscribe_url=unsubscribe, subject_header=_header(subject))
+        domain=domain, unsubscribe_url=unsubscribe, subject_header=_header(subject),
+        longest_line=max(_longest_line(html), _longest_line(text)))
 
 
-def _part(text: str, subtype: str) -> bytes:
+def _longest_line(text: str) -> int:
+    return max((len(line.encode("utf-8")) for line in text.splitlines()), default=0)
+
+
+def _part(text: str, subtype: str, *, short: bool = False) -> bytes:
     """One MIME part in UTF-8: 8bit as Django sends it (every line within RFC 5322's 998
-    octets), else quoted-printable."""
+    octets), else quoted-printable. ``short``: the template's lines leave room enough for
+    any name and token, so the lines need no measuring."""
     body = text.encode("utf-8").replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
-    if max(map(len, body.split(b"\r\n")), default=0) <= 998:
+    if short or max(map(len, body.split(b"\r\n")), default=0) <= 998:
         encoding = b"8bit"
     else:
         body, encoding = binascii.b2a_qp(body, istext=True).replace(b"\n", b"\r\n"), \
@@ -203,8 +211,11 @@ def render(template: Template, *, invitation_id: int, number: int, token: str, n
     unsubscribe = unsubscribe_token(invitation_id)
     text = (template.text.replace(TOKEN, token).replace(GREETING, greeting_text)
             .replace(UNSUBSCRIBE, unsubscribe))
-    html = (template.html.replace(TOKEN, token).replace(GREETING, escape(greeting_text))
+    greeting_html = escape(greeting_text)
+    html = (template.html.replace(TOKEN, token).replace(GREETING, greeting_html)
             .replace(UNSUBSCRIBE, unsubscribe))
+    # Within 998 octets a line whatever was filled in: no need to measure the lines.
+    short = template.longest_line + len(greeting_html.encode("utf-8")) + TOKENS_BYTES <= 998
     mid = message_id(invitation_id, number, template.domain)
     boundary = "=_opennps_" + mid[9:-1].replace("@", "_").replace(".", "_")
     unsubscribe_url = template.unsubscribe_url.replace(UNSUBSCRIBE, unsubscribe)
@@ -227,7 +238,7 @@ def render(template: Template, *, invitation_id: int, number: int, token: str, n
     separator = f"--{boundary}\r\n".encode("ascii")
     raw = b"".join([
         "\r\n".join(headers).encode("ascii"), b"\r\n\r\n",
-        separator, _part(text, "plain"), separator, _part(html, "html"),
+        separator, _part(text, "plain", short=short), separator, _part(html, "html", short=short),
         f"--{boundary}--\r\n".encode("ascii"),
     ])
     return mid, raw
