@@ -21,7 +21,13 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from tests.web.factories import make_organisation, make_person, make_user
-from tests.web.urls import named_patterns, objects_for_urls, parameters, suffixed
+from tests.web.urls import (
+    named_patterns,
+    objects_for_urls,
+    parameters,
+    special_values,
+    suffixed,
+)
 
 from opennps.web.accounts.models import Organisation
 from opennps.web.dashboard.goals import set_goal
@@ -121,8 +127,8 @@ def pages(data: dict[str, Any]) -> list[str]:
         missing = set(keys) - set(values)
         assert not missing, (f"{name}: give a value for {sorted(missing)} in pages() so that "
                              "its page is checked too")
-        kwargs = {k: (data["person"].pk if name.startswith("privacy:") and k == "pk"
-                      else values[k]) for k in keys}
+        kwargs = {**{k: (data["person"].pk if name.startswith("privacy:") and k == "pk"
+                         else values[k]) for k in keys}, **special_values(name)}
         url = reverse(name, kwargs=kwargs)
         if name not in {"dashboard:report", "privacy:export"}:  # downloads: see below
             urls.append(url)

@@ -19,10 +19,12 @@ def test_the_public_names_are_pinned_and_sorted() -> None:
         "FORMATS",
         "INVALID_DATE_COLUMN",
         "LAYOUTS",
+        "Table",
         "describe_date_error",
         "describe_score_error",
         "is_missing",
         "open_dataset",
+        "open_table",
         "parse_score",
     ]
     assert opennps.io.__all__ == sorted(opennps.io.__all__)

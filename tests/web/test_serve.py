@@ -73,7 +73,8 @@ def test_serve_starts_prints_the_first_login_once_and_signs_in(tmp_path: Path) -
         output = _stop(server)
     match = re.search(r"sign in as (\S+) with the password (\S+) \.", output)
     assert match, output
-    assert "Emails (password resets, invitations) are printed here, not sent" in output
+    assert (f"E-mails (survey invitations, password resets) are written to files in "
+            f"{tmp_path.resolve() / 'mail'}, not sent") in output
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page)
     assert token
 

@@ -10,8 +10,11 @@ from opennps.web.audit.models import Action, AuditEvent
 from opennps.web.audit.services import record
 from opennps.web.dashboard import digests
 from opennps.web.dashboard.models import DigestSubscription
+from opennps.web.distribution import services
+from opennps.web.distribution.models import Suppression
 from opennps.web.followup.models import ActionPlan, AlertRule, Webhook
 from opennps.web.followup.services.cases import open_case
+from opennps.web.people.models import Segment
 from opennps.web.surveys.models import Response
 from opennps.web.widget.models import WidgetSettings
 
@@ -34,7 +37,8 @@ PUBLIC = {"surveys:respond", "surveys:follow_up", "surveys:thanks", "surveys:ope
           # The APIs take a key, not a session: their tenancy is tested in tests/web/api.
           "api:delighted", "api-native:schema", "api-native:docs",
           "api-native:survey-list", "api-native:survey-detail", "api-native:survey-metrics",
-          "api-native:response-list", "api-native:response-detail"}
+          "api-native:response-list", "api-native:response-detail",
+          "distribution:unsubscribe", "distribution:webhook", "distribution:provider_webhook"}
 UNSCOPED = {"home", "accounts:login", "accounts:logout", "accounts:password_reset",
             "accounts:password_reset_done", "accounts:password_reset_confirm",
             "accounts:password_reset_complete", "set_language", "surveys:list", "favicon",
@@ -46,7 +50,11 @@ UNSCOPED = {"home", "accounts:login", "accounts:logout", "accounts:password_rese
             # The follow-up lists and forms of the member's own organisation.
             "followup:cases", "followup:settings", "followup:rules", "followup:rule_create",
             "followup:webhook_create", "followup:plans", "followup:plan_create",
-            "api:keys"}
+            "api:keys",
+            # The organisation's own lists (tested below to show only its own rows).
+            "people:list", "people:import", "people:segments", "people:segment_create",
+            "distribution:settings", "distribution:suppressions",
+            "distribution:suppression_remove"}
 # Downloads behind a query parameter of a scoped page, tried as well.
 EXPORTS = ["?format=csv", "?format=pdf"]
 
@@ -68,8 +76,15 @@ class TenantIsolationTests(TestCase):
                                              title="SecretBrand plan", start_date="2026-01-01")
         cls.subscription = digests.subscribe(user=make_user(cls.theirs),
                                              organisation=cls.theirs, survey=cls.survey)
-        cls.person = make_person(cls.theirs, email="secret.person@example.com",
+        cls.person = make_person(cls.theirs, email="secret-person@example.com",
                                  name="SecretPerson")
+        cls.segment = Segment.objects.create(organisation=cls.theirs, name="Secret segment")
+        cls.wave = services.create_wave(
+            cls.survey, name="Secret wave", segment=cls.segment, rhythm="once", interval=1,
+            starts_at=None, sample_percent=100, spread=False, weekdays=[0, 1, 2, 3, 4, 5, 6],
+            hour_from=0, hour_to=24)
+        Suppression.objects.create(organisation=cls.theirs, email="secret-suppressed@example.com",
+                                   reason="manual")
         record(Action.SURVEY_CHANGED, organisation=cls.theirs, target=cls.survey)
         cls.ours = make_organisation(name="Ours")
         cls.intruder = make_user(cls.ours)
@@ -80,7 +95,9 @@ class TenantIsolationTests(TestCase):
         values = {"pk": self.person.pk if name.startswith("privacy:") else self.survey.pk,
                   "question_pk": self.question.pk, "language": "pl",
                   "case": self.case.pk, "rule": self.rule.pk, "webhook": self.webhook.pk,
-                  "plan": self.plan.pk, "subscription_pk": self.subscription.pk}
+                  "plan": self.plan.pk, "subscription_pk": self.subscription.pk,
+                  "person_pk": self.person.pk, "segment_pk": self.segment.pk,
+                  "wave_pk": self.wave.pk}
         pattern = named_patterns()[name]
         return {key: values[key] for key in pattern.pattern.converters}
 
@@ -100,6 +117,7 @@ class TenantIsolationTests(TestCase):
                             self.assertNotIn(b"their secret comment", page.content)
                             self.assertNotIn(b"SecretBrand", page.content)
                             self.assertNotIn(b"SecretPerson", page.content)
+                            self.assertNotIn(b"secret-person@example.com", page.content)
         self.survey.refresh_from_db()
         self.assertEqual(self.survey.status, "active")
         self.case.refresh_from_db()
@@ -109,6 +127,9 @@ class TenantIsolationTests(TestCase):
         self.assertTrue(ActionPlan.objects.filter(pk=self.plan.pk).exists())
         self.assertTrue(DigestSubscription.objects.filter(pk=self.subscription.pk).exists())
         self.assertFalse(WidgetSettings.objects.exists())
+        self.wave.refresh_from_db()
+        self.assertEqual(self.wave.status, "active")
+        self.assertTrue(Segment.objects.filter(pk=self.segment.pk).exists())
         self.assertTrue(self.survey.questions.exists())
         self.assertTrue(type(self.person).objects.filter(pk=self.person.pk).exists())
         # Nothing the intruders did was recorded in the other organisation's log.
@@ -135,6 +156,15 @@ class TenantIsolationTests(TestCase):
         page = self.client.get(reverse("surveys:list"))
         self.assertContains(page, "Our survey")
         self.assertNotContains(page, "Secret survey")
+        for name in ("people:list", "people:segments", "distribution:suppressions"):
+            listing = self.client.get(reverse(name))
+            self.assertEqual(listing.status_code, 200)
+            for secret in (b"secret-person@example.com", b"Secret segment",
+                           b"secret-suppressed@example.com"):
+                self.assertNotIn(secret, listing.content, name)
+        self.client.post(reverse("distribution:suppression_remove"),
+                         {"email": "secret-suppressed@example.com"})
+        self.assertTrue(Suppression.objects.filter(organisation=self.theirs).exists())
         team = self.client.get(reverse("accounts:team"))
         self.assertContains(team, self.intruder.email)
         self.assertEqual(team.content.count(b"@example.com</td>"),

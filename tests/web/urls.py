@@ -45,8 +45,10 @@ def objects_for_urls(organisation: Any, survey: Any, response: Any) -> dict[str,
     parameters other than ``pk`` (the survey's), ``token`` and ``language``."""
     from opennps.web.accounts.models import Role
     from opennps.web.dashboard import digests
+    from opennps.web.distribution import services as distribution
     from opennps.web.followup.models import ActionPlan, AlertRule, Webhook
     from opennps.web.followup.services.cases import open_case
+    from opennps.web.people.models import Person, Segment
     from opennps.web.widget.models import WidgetSettings
 
     from .factories import make_user
@@ -61,6 +63,23 @@ def objects_for_urls(organisation: Any, survey: Any, response: Any) -> dict[str,
     subscription = digests.subscribe(user=make_user(organisation, role=Role.ANALYST),
                                      organisation=organisation, survey=survey)
     widget, _created = WidgetSettings.objects.get_or_create(survey=survey)
+    person = response.person or Person.objects.create(organisation=organisation,
+                                                      email="walked@example.com")
+    segment = Segment.objects.create(organisation=organisation, name="Walked segment")
+    wave = distribution.create_wave(
+        survey, name="Walked wave", segment=segment, rhythm="once", interval=1,
+        starts_at=None, sample_percent=100, spread=False, weekdays=list(range(7)),
+        hour_from=0, hour_to=24)
     return {"case": case.pk, "rule": rule.pk, "webhook": webhook.pk, "plan": plan.pk,
             "subscription_pk": subscription.pk, "key": widget.key,
-            "path": "metrics.json", "response_id": response.pk}
+            "path": "metrics.json", "response_id": response.pk, "person_pk": person.pk,
+            "segment_pk": segment.pk, "wave_pk": wave.pk, "provider": "postmark"}
+
+
+def special_values(name: str) -> dict[str, Any]:
+    """Parameters whose format differs from the same parameter of other patterns."""
+    if name == "distribution:unsubscribe":  # a signed invitation id, not a request token
+        from opennps.web.distribution.messages import unsubscribe_token
+
+        return {"token": unsubscribe_token(999_999_999)}
+    return {}

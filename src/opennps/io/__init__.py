@@ -5,6 +5,9 @@
 comment and response id, and returns a :class:`Dataset` that DuckDB scans in place
 (:meth:`Dataset.to_ibis`). Nothing here loads all rows into Python objects; only the
 error path (:meth:`Dataset.locate`) walks rows to name the bad ones.
+
+:func:`open_table` reads any table the same way (contacts, address lists), with no column
+required, row by row as text.
 """
 
 from opennps.io._dataset import DATE_COLUMN, INVALID_DATE_COLUMN, Dataset
@@ -12,6 +15,7 @@ from opennps.io._layouts import LAYOUTS
 from opennps.io._open import open_dataset
 from opennps.io._scores import describe_date_error, describe_score_error, is_missing, parse_score
 from opennps.io._sniff import FORMATS
+from opennps.io._table import Table, open_table
 
 __all__ = [
     "DATE_COLUMN",
@@ -19,9 +23,11 @@ __all__ = [
     "FORMATS",
     "INVALID_DATE_COLUMN",
     "LAYOUTS",
+    "Table",
     "describe_date_error",
     "describe_score_error",
     "is_missing",
     "open_dataset",
+    "open_table",
     "parse_score",
 ]

@@ -26,8 +26,8 @@ from typing import Any
 
 WEB = Path(__file__).resolve().parent
 LANGUAGES = ("en", "pl", "ru", "fi", "lt", "sv")
-APPS = ("accounts", "api", "audit", "dashboard", "followup", "jobs", "people", "surveys",
-        "themes", "widget")
+APPS = ("accounts", "api", "audit", "dashboard", "distribution", "followup", "jobs", "people",
+        "surveys", "themes", "widget")
 
 
 def project_ignores() -> list[str]:

@@ -121,8 +121,10 @@ def serve(host: str, port: int, data_dir: Path | None, demo: bool, workers: int 
     from django.conf import settings
 
     if not settings.EMAIL_HOST:
-        click.echo(_("Emails (password resets, invitations) are printed here, not sent: set "
-                     "OPENNPS_EMAIL_HOST to send them (docs/configuration.md)."), err=True)
+        click.echo(_("E-mails (survey invitations, password resets) are written to files in "
+                     "%(folder)s, not sent: set OPENNPS_EMAIL_HOST to send them "
+                     "(docs/configuration.md).") % {"folder": settings.EMAIL_FILE_PATH},
+                   err=True)
     _server.run_gunicorn(host, port, workers=workers or 2 * (os.cpu_count() or 1),
                          threads=threads)
 

@@ -90,6 +90,16 @@ DEFAULTS: dict[str, Any] = {
     "OIDC_ROLE_CLAIM": "",
     # The name shown on the sign-in button ("Sign in with Google Workspace").
     "OIDC_PROVIDER_NAME": "",
+    # Invitations a sending worker claims at a time (the rows it holds as "sending").
+    "SEND_BATCH": 100,
+    # SMTP connections one sending worker keeps open and sends over at the same time.
+    "SEND_CONNECTIONS": 2,
+    # Attempts at one e-mail before it is marked failed (4xx replies, timeouts).
+    "SEND_MAX_ATTEMPTS": 5,
+    # Seconds before each retry (the last one repeats): 1 min, 5 min, 30 min, 2 h.
+    "SEND_RETRY_SECONDS": [60, 300, 1800, 7200],
+    # Seconds one sending task runs before it hands over to the next (the queue stays fair).
+    "SEND_BUDGET_SECONDS": 240,
 }
 
 

@@ -31,6 +31,8 @@ urlpatterns = [
     path("api/", include("opennps.web.api.native.urls")),
     path("", include("opennps.web.audit.urls")),
     path("", include("opennps.web.audit.privacy_urls")),
+    path("", include("opennps.web.people.urls")),
+    path("", include("opennps.web.distribution.urls")),
 ]
 
 handler404 = "opennps.web.api.errors.not_found"

@@ -12,7 +12,7 @@ from opennps.web.headers import embed, valid_origins
 from opennps.web.surveys.models import Response
 
 from ..factories import make_organisation, make_request, make_response, make_survey, make_user
-from ..urls import named_patterns, objects_for_urls, parameters, suffixed
+from ..urls import named_patterns, objects_for_urls, parameters, special_values, suffixed
 
 
 def directives(header: str) -> dict[str, list[str]]:
@@ -47,7 +47,8 @@ class HeaderTests(TestCase):
             missing = set(keys) - set(values)
             assert not missing, (f"{name}: give a value for {sorted(missing)} in pages() so "
                                  "that its headers are checked too")
-            urls.append(reverse(name, kwargs={k: values[k] for k in keys}))
+            urls.append(reverse(name, kwargs={**{k: values[k] for k in keys},
+                                              **special_values(name)}))
         return urls
 
     def test_every_page_has_a_policy_without_inline_code_and_refuses_framing(self) -> None:

@@ -1,7 +1,8 @@
-"""The people an organisation asks (Delighted's "people"): contacts with properties.
+"""The people an organisation asks (Delighted's "people"): contacts with properties, and
+segments (saved filters on them).
 
-Surveys, distribution, follow-up and the APIs all refer to them; this app depends only on
-``accounts``.
+Surveys, distribution, follow-up and the APIs all refer to them; this app's models depend
+only on ``accounts``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ class Person(models.Model):
     language = models.CharField(
         _("language"), max_length=8, blank=True, choices=settings.LANGUAGES
     )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True,
+        help_text=_("An IANA name such as Europe/Warsaw; send windows use it."))
     properties = models.JSONField(_("properties"), default=dict, blank=True)
     unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
     bounced_at = models.DateTimeField(_("bounced at"), null=True, blank=True)
@@ -38,6 +42,34 @@ class Person(models.Model):
                 name="people_person_unique_email",
             ),
         ]
+        indexes = [
+            # Deduplication by phone number, when a contact has no email.
+            models.Index(fields=["organisation", "phone_number"], name="people_person_phone"),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.email or self.phone_number or f"#{self.pk}"
+
+
+class Segment(models.Model):
+    """A saved filter on people: every condition must hold (see :mod:`.segments`).
+
+    ``conditions`` is a list of ``{"field": ..., "operator": ..., "value": ...}``; the
+    field is ``language``, ``time_zone``, ``email`` or ``prop.<name>`` (a property).
+    """
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="segments"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    conditions = models.JSONField(_("conditions"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "opennps.web.themes",
     "opennps.web.followup",
     "opennps.web.widget",
+    "opennps.web.distribution",
     "opennps.web.jobs",
     "opennps.web.api",
     "opennps.web.audit",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "anymail",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -176,17 +178,32 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "ma
 # An upload bigger than this is streamed to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# E-mail: SMTP when OPENNPS_EMAIL_HOST is set; otherwise every message is written to a
+# file in DATA_DIR/mail (Django's file backend), so the embedded setup needs nothing.
 EMAIL_HOST = os.environ.get("OPENNPS_EMAIL_HOST", "")
-EMAIL_PORT = int(os.environ.get("OPENNPS_EMAIL_PORT", "25"))
+EMAIL_USE_SSL = env_bool("OPENNPS_EMAIL_SSL")
+EMAIL_USE_TLS = env_bool("OPENNPS_EMAIL_TLS")
+EMAIL_PORT = int(os.environ.get("OPENNPS_EMAIL_PORT") or (465 if EMAIL_USE_SSL else 25))
 EMAIL_HOST_USER = os.environ.get("OPENNPS_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("OPENNPS_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("OPENNPS_EMAIL_TLS")
+EMAIL_TIMEOUT = float(os.environ.get("OPENNPS_EMAIL_TIMEOUT") or 30)
+EMAIL_FILE_PATH = str(DATA_DIR / "mail")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
+    else "django.core.mail.backends.filebased.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("OPENNPS_FROM_EMAIL", "OpenNPS <opennps@localhost>")
+
+# Bounces and complaints from e-mail providers' webhooks (django-anymail), authenticated
+# by OPENNPS_EMAIL_WEBHOOK_SECRET as HTTP basic auth ("name:password"); each provider's
+# own signing key, where it has one, comes from OPENNPS_ANYMAIL_<NAME> (docs/distribution.md).
+ANYMAIL = {
+    key.removeprefix("OPENNPS_ANYMAIL_"): value
+    for key, value in os.environ.items() if key.startswith("OPENNPS_ANYMAIL_") and value
+}
+if os.environ.get("OPENNPS_EMAIL_WEBHOOK_SECRET"):
+    ANYMAIL["WEBHOOK_SECRET"] = os.environ["OPENNPS_EMAIL_WEBHOOK_SECRET"]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -264,4 +281,5 @@ OPENNPS = {
     "WEBHOOK_ALLOW_PRIVATE": env_bool("OPENNPS_WEBHOOK_ALLOW_PRIVATE"),
     "WEBHOOK_ALLOWLIST": env_list("OPENNPS_WEBHOOK_ALLOWLIST", []),
     "FOLLOWUP_REPLY_TO": os.environ.get("OPENNPS_FOLLOWUP_REPLY_TO", ""),
+    "SEND_CONNECTIONS": int(os.environ.get("OPENNPS_SEND_CONNECTIONS") or 2),
 }
