@@ -183,28 +183,28 @@ class SurveyTabTests(TestCase):
         cls.owner = make_user(cls.organisation)
         cls.agent = make_user(cls.organisation, role=Role.AGENT)
 
-    def tearDown(self) -> None:
-        unregister_tab("waves")
-
     def test_every_app_s_tabs_show_in_order_on_every_page_of_the_survey(self) -> None:
         self.assertEqual([tab.key for tab in registered_tabs()],
                          ["overview", "segments", "comments", "themes", "response_rate",
-                          "answers", "settings"])
-        register_tab(SurveyTab("waves", gettext_lazy("Segments"), "surveys:link_create", 70,
+                          "waves", "promoters", "answers", "settings"])
+        register_tab(SurveyTab("example", gettext_lazy("Segments"), "surveys:link_create", 65,
                                roles=MANAGE_SURVEYS))
+        self.addCleanup(unregister_tab, "example")
         self.client.force_login(self.owner)
         for name in ("dashboard:overview", "themes:themes", "surveys:detail",
                      "surveys:responses", "surveys:link_create"):
             page = self.client.get(reverse(name, args=[self.survey.pk]))
             keys = [tab["key"] for tab in page.context["tabs"]]
             self.assertEqual(keys, ["overview", "segments", "comments", "themes",
-                                    "response_rate", "waves", "answers", "settings"], name)
+                                    "response_rate", "waves", "example", "promoters", "answers",
+                                    "settings"], name)
             current = [tab["key"] for tab in page.context["tabs"] if tab["current"]]
             self.assertEqual(len(current), 1, name)
         link = self.client.get(reverse("surveys:link_create", args=[self.survey.pk]))
-        self.assertEqual([t["key"] for t in link.context["tabs"] if t["current"]], ["waves"])
+        self.assertEqual([t["key"] for t in link.context["tabs"] if t["current"]], ["example"])
         self.client.force_login(self.agent)
         page = self.client.get(reverse("dashboard:overview", args=[self.survey.pk]))
+        self.assertNotIn("example", [tab["key"] for tab in page.context["tabs"]])
         self.assertNotIn("waves", [tab["key"] for tab in page.context["tabs"]])
 
     def test_the_header_shows_breadcrumbs_the_name_and_the_dates(self) -> None:

@@ -152,3 +152,54 @@ class ListingTests(TestCase):
                 answer = self.client.get(f"/v1/survey_responses.json?{query}",
                                          HTTP_AUTHORIZATION=basic(self.secret))
                 self.assertEqual(answer.json()[0]["person"]["email"], "ana@example.com")
+
+
+class PeopleWireTests(TestCase):
+    """The requests of the docs' curl examples and of the Node and PHP clients."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.organisation = make_organisation()
+        cls.survey = make_survey(cls.organisation)
+        cls.secret = make_key(cls.organisation, survey=cls.survey).secret
+
+    def call(self, method: str, path: str, **kwargs: object):  # type: ignore[no-untyped-def]
+        return getattr(self.client, method)(path, HTTP_AUTHORIZATION=basic(self.secret),
+                                            **kwargs)
+
+    def test_php_form_post_with_bracket_properties_and_send_false(self) -> None:
+        answer = self.call("post", "/v1/people.json",
+                           data="email=foo%40bar.com&send=false&properties%5BPurchase%20"
+                                "Experience%5D=Mobile%20App&properties%5BState%5D=CA",
+                           content_type="application/x-www-form-urlencoded")
+        self.assertEqual(answer.status_code, 200, answer.content)
+        body = answer.json()
+        self.assertEqual(body["properties"], {"Purchase Experience": "Mobile App",
+                                              "State": "CA"})
+        self.assertIsNone(body["survey_scheduled_at"])
+
+    def test_curl_delete_with_a_raw_phone_number_and_no_json(self) -> None:
+        make_person(self.organisation, email="x@example.com", phone_number="+17132746524")
+        answer = self.call("delete", "/v1/people/phone_number:+17132746524")
+        self.assertEqual((answer.status_code, answer.json()), (202, {"ok": True}))
+
+    def test_node_autopilot_delete_with_query_parameters(self) -> None:
+        self.call("post", "/v1/autopilot/email/memberships.json",
+                  data='{"person_email": "a@b.com"}', content_type="application/json")
+        answer = self.call("delete", "/v1/autopilot/email/memberships?person_email=a%40b.com")
+        self.assertEqual(answer.status_code, 202)
+        self.assertEqual(answer.json()["person"]["email"], "a@b.com")
+
+    def test_the_next_link_is_absolute_with_rel_first_and_every_filter(self) -> None:
+        for number in range(3):
+            make_person(self.organisation, email=f"p{number}@example.com")
+        first = self.call("get", "/v1/people.json", data={"per_page": 2, "since": 0})
+        link = first["Link"]
+        self.assertRegex(link, r'^<http://testserver/v1/people\.json\?page_info=[A-Za-z0-9_-]+'
+                               r'&since=0&per_page=2>; rel="next"$')
+        url = link[1:link.index(">")]
+        second = self.client.get(url, HTTP_AUTHORIZATION=basic(self.secret))
+        self.assertEqual([p["email"] for p in second.json()], ["p2@example.com"])
+        self.assertNotIn("Link", second)
+        bad = self.call("get", "/v1/people.json", data={"page_info": "%%%"})
+        self.assertEqual(bad.status_code, 422)

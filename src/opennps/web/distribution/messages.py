@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import re
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import formatdate
 from html import escape
@@ -40,6 +41,31 @@ from . import config
 TOKEN = "\ue000TOKEN\ue000"
 GREETING = "\ue000GREETING\ue000"
 UNSUBSCRIBE = "\ue000UNSUBSCRIBE\ue000"
+# A paragraph for one person only (e.g. "you said, we did" of the follow-up app), or none.
+EXTRA = "\ue000EXTRA\ue000"
+EXTRA_HTML = ('<tr><td class="ink" style="padding:16px 28px 0;font-family:Arial,Helvetica,'
+              'sans-serif;font-size:16px;line-height:24px;color:#1d2330;">{}</td></tr>')
+
+# Apps that add a paragraph to some people's invitations: each is called once per batch
+# with (survey, language, person ids) and answers {person id: plain text}.
+ExtraProvider = Callable[[Any, str, list[int]], Mapping[int, str]]
+_EXTRA_PROVIDERS: list[ExtraProvider] = []
+
+
+def register_extra(provider: ExtraProvider) -> None:
+    """Have ``provider`` add its paragraph to the invitations it names (AppConfig.ready)."""
+    if provider not in _EXTRA_PROVIDERS:
+        _EXTRA_PROVIDERS.append(provider)
+
+
+def extras(survey: Any, language: str, person_ids: list[int]) -> dict[int, str]:
+    """The paragraphs the registered apps add for these people (one text per person)."""
+    found: dict[int, list[str]] = {}
+    for provider in _EXTRA_PROVIDERS:
+        for person_id, text in provider(survey, language, person_ids).items():
+            if text:
+                found.setdefault(person_id, []).append(text)
+    return {person_id: "\n\n".join(texts) for person_id, texts in found.items()}
 UNSUBSCRIBE_SALT = "opennps.distribution.unsubscribe"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _SAMPLE_UNSUBSCRIBE = "1:" + "U" * 43
@@ -168,7 +194,7 @@ def build_template(survey: Any, language: str, *, reminder: bool, base: str | No
             "greeting": GREETING, "subject": subject, "language": language,
             "scores": [(score, f"{respond}?score={score}")
                        for score in range(scale.low, scale.high + 1)],
-            "respond": respond, "unsubscribe": unsubscribe,
+            "respond": respond, "unsubscribe": unsubscribe, "extra": EXTRA,
         }
         html = render_to_string("distribution/email/invitation.html", context)
         text = render_to_string("distribution/email/invitation.txt", context)
@@ -202,9 +228,18 @@ def _part(text: str, subtype: str, *, short: bool = False) -> bytes:
             b"Content-Transfer-Encoding: " + encoding + b"\r\n\r\n" + body + b"\r\n")
 
 
+def fill_extra(text: str, html: str, extra: str) -> tuple[str, str]:
+    """The e-mail's two parts with ``extra`` (plain text) as a paragraph, or without."""
+    if not extra:
+        return text.replace(EXTRA, ""), html.replace(EXTRA, "")
+    return (text.replace(EXTRA, "\n\n" + extra),
+            html.replace(EXTRA, EXTRA_HTML.format(escape(extra).replace("\n", "<br>"))))
+
+
 def render(template: Template, *, invitation_id: int, number: int, token: str, name: str,
-           email: str) -> tuple[str, bytes]:
-    """The Message-ID and the raw bytes (CRLF line ends) of one person's e-mail."""
+           email: str, extra: str = "") -> tuple[str, bytes]:
+    """The Message-ID and the raw bytes (CRLF line ends) of one person's e-mail; ``extra``
+    is a paragraph for this person only (see :func:`extras`)."""
     name = clean_header_text(name)
     greeting_text = (template.greeting_named % {"name": name}) if name \
         else template.greeting_plain
@@ -214,8 +249,10 @@ def render(template: Template, *, invitation_id: int, number: int, token: str, n
     greeting_html = escape(greeting_text)
     html = (template.html.replace(TOKEN, token).replace(GREETING, greeting_html)
             .replace(UNSUBSCRIBE, unsubscribe))
+    text, html = fill_extra(text, html, extra)
     # Within 998 octets a line whatever was filled in: no need to measure the lines.
-    short = template.longest_line + len(greeting_html.encode("utf-8")) + TOKENS_BYTES <= 998
+    short = (template.longest_line + len(greeting_html.encode("utf-8")) + TOKENS_BYTES
+             + 2 * len(extra.encode("utf-8")) <= 998)
     mid = message_id(invitation_id, number, template.domain)
     boundary = "=_opennps_" + mid[9:-1].replace("@", "_").replace(".", "_")
     unsubscribe_url = template.unsubscribe_url.replace(UNSUBSCRIBE, unsubscribe)

@@ -19,12 +19,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, JSONField, OuterRef, Q, QuerySet, Subquery
 from django.db.models import Window as Over
 from django.db.models.functions import Lower, Mod, RowNumber
 from django.utils import timezone
 
-from opennps.web.people.models import Person
+from opennps.web.people.models import Person, SegmentKind, SegmentMember
 from opennps.web.people.segments import segment_q
 from opennps.web.surveys.models import Channel, SurveyRequest
 from opennps.web.surveys.models._tokens import new_token
@@ -44,12 +44,14 @@ PENDING = (InvitationStatus.QUEUED, InvitationStatus.SENDING)
 
 @dataclass(frozen=True)
 class Due:
-    """One person chosen for a wave."""
+    """One person chosen for a wave (with the properties of their membership when the
+    wave's segment is a list: the invitation's survey request carries them)."""
 
     person_id: int
     email: str
     language: str
     time_zone: str
+    properties: Any = None
 
 
 def window_of(wave: Wave) -> Window:
@@ -116,6 +118,12 @@ def choose(wave: Wave, now: datetime, *, throttle_days: int | None = None) -> Qu
                 F("last_sent_at").asc(nulls_first=True), F("id").asc()]),
             opennps_total=Over(Count("id")),
         ).filter(opennps_rank__lte=(F("opennps_total") + (share - 1)) / share)
+    if wave.segment is not None and wave.segment.kind == SegmentKind.LIST:
+        people = people.annotate(opennps_properties=Subquery(
+            SegmentMember.objects.filter(segment=wave.segment, person=OuterRef("pk"))
+            .values("properties")[:1], output_field=JSONField()))
+        return people.values_list("id", "email", "language", "time_zone",
+                                  "opennps_properties")
     return people.values_list("id", "email", "language", "time_zone")
 
 
@@ -172,7 +180,8 @@ def queue(wave: Wave, chosen: Iterable[Due], *, now: datetime, period: int,
                 openings[zone] = (opening, inserts.moment(opening))
             zones.append(zone)
             requests.append((survey.pk, due.person_id, new_token(), str(Channel.EMAIL),
-                             inserts.empty_json, due.language or survey.default_language,
+                             inserts.json(due.properties) if due.properties
+                             else inserts.empty_json, due.language or survey.default_language,
                              created, openings[zone][1]))
         ids = inserts.requests(requests)
         inserts.invitations([
@@ -211,6 +220,10 @@ class _Inserts:
 
     def moment(self, value: datetime) -> Any:
         return self.moments.get_db_prep_value(value, connection)
+
+    def json(self, value: Any) -> Any:
+        return SurveyRequest._meta.get_field("properties").get_db_prep_value(
+            value, connection, prepared=False)
 
     def _insert(self, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]],
                 returning: str | None = None) -> list[Any]:

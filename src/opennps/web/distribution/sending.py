@@ -313,6 +313,7 @@ class Sender:
                  ) -> Iterator[_Job]:
         """The batch's messages, rendered, after the checks that may skip or postpone one."""
         blocked = _blocked(batch)
+        extra = self._extras(batch)
         for index, invitation in enumerate(batch):
             if self.lost:
                 _release(batch[index:], now)
@@ -331,7 +332,8 @@ class Sender:
                 mid, raw = messages.render(
                     template, invitation_id=invitation.pk, number=invitation.number,
                     token=invitation.survey_request.token, name=invitation.person.name,
-                    email=invitation.email)
+                    email=invitation.email,
+                    extra=extra.get(invitation.pk, "") if invitation.number == 0 else "")
             except UnicodeEncodeError:
                 _finish(invitation, InvitationStatus.FAILED,
                         _("the address %(email)s needs an SMTPUTF8 server") % {
@@ -339,6 +341,22 @@ class Sender:
                 outcome.failed += 1
                 continue
             yield _Job(invitation, mid, template.envelope_from, envelope(invitation.email), raw)
+
+    def _extras(self, batch: list[Invitation]) -> dict[int, str]:
+        """Per invitation, the paragraph other apps add for its person (one call per survey
+        and language of the batch)."""
+        groups: dict[tuple[int, str], list[Invitation]] = {}
+        for invitation in batch:
+            if invitation.number == 0:
+                groups.setdefault((invitation.survey_request.survey_id, invitation.language),
+                                  []).append(invitation)
+        found: dict[int, str] = {}
+        for (survey_id, language), invitations in groups.items():
+            texts = messages.extras(self.surveys[survey_id], language,
+                                    [i.person_id for i in invitations])
+            found.update((i.pk, texts[i.person_id]) for i in invitations
+                         if i.person_id in texts)
+        return found
 
     def _attempt(self, job: _Job, transport: Transport | None = None,
                  before_data: Callable[[], Any] | None = None) -> BaseException | None:

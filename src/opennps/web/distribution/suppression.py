@@ -92,6 +92,20 @@ def unsubscribe(invitation: Invitation, *, now: datetime | None = None) -> bool:
     return bool(changed)
 
 
+@transaction.atomic
+def unsubscribe_address(organisation_id: int, email: str, *, detail: str = "",
+                        now: datetime | None = None) -> bool:
+    """Unsubscribe an address (the API's ``POST /v1/unsubscribes``): its people are marked
+    unsubscribed, the address is suppressed, its queued e-mails cancelled; False when it
+    had already been."""
+    now = now or timezone.now()
+    changed = _people(organisation_id, email).filter(
+        unsubscribed_at__isnull=True).update(unsubscribed_at=now)
+    changed += suppress(organisation_id, [email], SuppressionReason.UNSUBSCRIBED, detail)
+    _cancel_queued(organisation_id, email, _("unsubscribed"))
+    return bool(changed)
+
+
 def unsubscribe_by_token(token: str, *, now: datetime | None = None
                          ) -> tuple[Invitation | None, bool]:
     """(invitation, changed) for an unsubscribe token; (None, False) if it is forged or

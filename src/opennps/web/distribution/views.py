@@ -25,6 +25,7 @@ from opennps.web._http import organisation_of, posted, role_of
 from opennps.web.accounts.decorators import member_required
 from opennps.web.accounts.models import EVERYONE, MANAGE_SURVEYS
 from opennps.web.conf import opennps_settings
+from opennps.web.headers import allow_styles_of
 from opennps.web.surveys.models import Survey
 from opennps.web.surveys.services.language import choose_language
 from opennps.web.surveys.views._rendering import render_in
@@ -144,11 +145,14 @@ def preview(request: HttpRequest, pk: int, language: str) -> HttpResponse:
         greeting = template.greeting_named % {"name": _("Anna")}
     html = (template.html.replace(mails.TOKEN, "preview-token-000000")
             .replace(mails.GREETING, greeting).replace(mails.UNSUBSCRIBE, "preview"))
+    text = (template.text.replace(mails.TOKEN, "preview-token-000000")
+            .replace(mails.GREETING, greeting).replace(mails.UNSUBSCRIBE, "preview"))
+    text, html = mails.fill_extra(text, html, "")
     if request.GET.get("format") == "text":
-        text = (template.text.replace(mails.TOKEN, "preview-token-000000")
-                .replace(mails.GREETING, greeting).replace(mails.UNSUBSCRIBE, "preview"))
         return HttpResponse(text, content_type="text/plain; charset=utf-8")
-    return HttpResponse(html, content_type="text/html; charset=utf-8")
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    allow_styles_of(response, html)
+    return response
 
 
 @require_http_methods(["GET", "POST"])

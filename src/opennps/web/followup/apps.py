@@ -17,6 +17,18 @@ class FollowupConfig(AppConfig):
         from .services.rules import forget_active_rules, on_responses_changed
 
         responses_changed.connect(on_responses_changed, dispatch_uid="followup-alerts")
+
+        from opennps.web.distribution.messages import register_extra
+        from opennps.web.surveys.navigation import SurveyTab, register_tab
+
+        from .services.plans import you_said_we_did_for
+
+        register_extra(you_said_we_did_for)
+
+        register_tab(SurveyTab(
+            "promoters", _("Promoters and passives"), "followup:promoters", 70,
+            current_for=("followup:passives", "followup:message"),
+            applies=lambda survey: survey.scale.is_recommend))
         post_save.connect(forget_active_rules, sender=AlertRule,
                           dispatch_uid="followup-rules-saved")
         post_delete.connect(forget_active_rules, sender=AlertRule,

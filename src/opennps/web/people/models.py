@@ -51,8 +51,15 @@ class Person(models.Model):
         return self.name or self.email or self.phone_number or f"#{self.pk}"
 
 
+class SegmentKind(models.TextChoices):
+    RULES = "rules", _("Conditions on people")
+    LIST = "list", _("A list of people")
+
+
 class Segment(models.Model):
-    """A saved filter on people: every condition must hold (see :mod:`.segments`).
+    """A saved filter on people: every condition must hold (see :mod:`.segments`), or,
+    of kind ``list``, the people added to it one by one (:class:`SegmentMember`: the
+    Autopilot of the Delighted-compatible API keeps its members in one).
 
     ``conditions`` is a list of ``{"field": ..., "operator": ..., "value": ...}``; the
     field is ``language``, ``time_zone``, ``email`` or ``prop.<name>`` (a property).
@@ -62,6 +69,8 @@ class Segment(models.Model):
         "accounts.Organisation", on_delete=models.CASCADE, related_name="segments"
     )
     name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=8, choices=SegmentKind.choices,
+                            default=SegmentKind.RULES)
     conditions = models.JSONField(_("conditions"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -70,6 +79,32 @@ class Segment(models.Model):
         verbose_name = _("segment")
         verbose_name_plural = _("segments")
         ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=SegmentKind.values),
+                                   name="people_segment_kind_valid"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class SegmentMember(models.Model):
+    """A person in a list segment, with the properties their surveys from it carry."""
+
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE,
+                               related_name="segment_memberships")
+    properties = models.JSONField(_("properties"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("segment member")
+        verbose_name_plural = _("segment members")
+        constraints = [
+            models.UniqueConstraint(fields=["segment", "person"],
+                                    name="people_segmentmember_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in {self.segment_id}"

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import models
-from django.db.models import F, Func, Q, QuerySet
+from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.db.models.lookups import (
     Contains,
@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 from opennps.errors import InvalidArgumentError
 from opennps.web.surveys.filters import PROPERTY_KEY, PROPERTY_PREFIX, JSONKeyText
 
-from .models import Person, Segment
+from .models import Person, Segment, SegmentKind, SegmentMember
 
 FIELDS = ("language", "time_zone", "email", "name", "phone_number")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -187,9 +187,12 @@ def conditions_q(conditions: list[Condition]) -> Q:
 
 
 def segment_q(segment: Segment | None) -> Q:
-    """The segment's conditions as a filter on people (everybody without a segment)."""
+    """The segment's conditions (or, for a list, its membership) as a filter on people
+    (everybody without a segment)."""
     if segment is None:
         return Q()
+    if segment.kind == SegmentKind.LIST:
+        return Q(Exists(SegmentMember.objects.filter(segment=segment, person=OuterRef("pk"))))
     return conditions_q(check_conditions(segment.conditions or []))
 
 

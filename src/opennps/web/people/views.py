@@ -23,14 +23,14 @@ from opennps import _i18n
 from opennps.errors import OpenNPSError
 from opennps.web._http import organisation_of, posted, role_of
 from opennps.web.accounts.decorators import member_required
-from opennps.web.accounts.models import EVERYONE, IMPORT_RESPONSES, MANAGE_SURVEYS
+from opennps.web.accounts.models import EVERYONE, IMPORT_RESPONSES, MANAGE_SURVEYS, MANAGE_TEAM
 from opennps.web.conf import opennps_settings
 
 from . import segments as segment_rules
 from . import services
 from .forms import ConditionFormSet, PeopleImportForm, PersonForm, SegmentForm
 from .imports import import_people
-from .models import Person, Segment
+from .models import Person, Segment, SegmentKind
 
 PAGE_SIZE = 50
 
@@ -70,6 +70,7 @@ def person_detail(request: HttpRequest, person_pk: int) -> HttpResponse:
     return render(request, "people/detail.html", {
         "person": person, **services.history(person),
         "can_manage": role_of(request) in MANAGE_SURVEYS,
+        "can_erase": role_of(request) in MANAGE_TEAM,
     })
 
 
@@ -150,6 +151,10 @@ def segment_edit(request: HttpRequest, segment_pk: int | None = None) -> HttpRes
     form = SegmentForm(posted(request), initial={"name": segment.name})
     conditions = ConditionFormSet(posted(request), initial=initial, prefix="c")
     preview = None
+    if segment.kind == SegmentKind.LIST and request.method == "POST":
+        messages.error(request, _("This segment is a list of people kept through the API "
+                                  "(Autopilot); it has no conditions to change."))
+        return redirect("people:segment_edit", segment_pk=segment.pk)
     if request.method == "POST" and form.is_valid() and conditions.is_valid():
         chosen = [f.cleaned_data["condition"] for f in conditions.forms
                   if f.cleaned_data.get("condition")]

@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from opennps.errors import OpenNPSError
 
 from .. import keys
-from . import endpoints
+from . import endpoints, people
 from .http import NotFound, error
 from .params import ParamError, Params, read
 
@@ -39,6 +39,18 @@ def _route(method: str, pattern: str, handler: Callable[..., HttpResponse]) -> R
 
 
 ROUTES = [
+    _route("POST", r"people", people.create_person),
+    _route("GET", r"people", people.list_people),
+    _route("DELETE", r"people/(?P<identifier>[^/]+)/survey_requests/pending",
+           people.delete_pending),
+    _route("DELETE", r"people/(?P<identifier>[^/]+)", people.delete_person),
+    _route("POST", r"unsubscribes", people.create_unsubscribe),
+    _route("GET", r"unsubscribes", people.list_unsubscribes),
+    _route("GET", r"bounces", people.list_bounces),
+    _route("GET", r"autopilot/(?P<platform>[^/]+)/memberships", people.list_memberships),
+    _route("POST", r"autopilot/(?P<platform>[^/]+)/memberships", people.add_membership),
+    _route("DELETE", r"autopilot/(?P<platform>[^/]+)/memberships", people.remove_membership),
+    _route("GET", r"autopilot/(?P<platform>[^/]+)", people.autopilot_configuration),
     _route("GET", r"metrics", endpoints.metrics),
     _route("GET", r"survey_responses", endpoints.list_responses),
     _route("POST", r"survey_responses", endpoints.create_response),

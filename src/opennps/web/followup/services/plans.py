@@ -180,28 +180,37 @@ def you_said_we_did(person: Any, survey: Survey, language: str) -> str | None:
     names a theme; and one of ``person``'s earlier answers to this survey mentions that
     theme. ``{plans}`` in the message becomes the titles of those plans, comma-separated.
     Three queries at most; None for a person of another organisation or None itself.
-
-    The invitation e-mail (the distribution app) calls it per person::
-
-        extra = you_said_we_did(person, survey, language)
-        if extra: ...include it above the score buttons...
     """
     if person is None or person.organisation_id != survey.organisation_id:
         return None
+    return you_said_we_did_for(survey, language, [person.pk]).get(person.pk)
+
+
+def you_said_we_did_for(survey: Survey, language: str, person_ids: list[int]
+                        ) -> dict[int, str]:
+    """:func:`you_said_we_did` for many people at once: the text of each person it applies
+    to, in three queries whatever their number. The invitation e-mails of the
+    distribution app call it for each batch they send (registered in ``AppConfig.ready``).
+    """
+    if not person_ids:
+        return {}
     text = (SurveyMessage.objects.filter(survey=survey, language=language)
             .values_list("text", flat=True).first())
     if not text:
-        return None
+        return {}
     plans = [plan for plan in ActionPlan.objects.filter(
         survey=survey, status__in=ADDRESSING, start_date__lte=timezone.localdate()
     ).order_by("start_date", "pk").only("title", "themes") if plan.themes]
     addressed = {theme for plan in plans for theme in plan.themes}
     if not addressed:
-        return None
-    mentioned = set(ResponseTheme.objects.filter(
-        response__person=person, response__survey=survey, theme__in=addressed,
-    ).values_list("theme", flat=True))
-    if not mentioned:
-        return None
-    titles = [plan.title for plan in plans if mentioned.intersection(plan.themes)]
-    return text.replace("{plans}", ", ".join(titles))
+        return {}
+    mentioned: dict[int, set[str]] = {}
+    for person_id, theme in ResponseTheme.objects.filter(
+            response__person_id__in=person_ids, response__survey=survey,
+            theme__in=addressed).values_list("response__person_id", "theme"):
+        mentioned.setdefault(person_id, set()).add(theme)
+    found: dict[int, str] = {}
+    for person_id, themes in mentioned.items():
+        titles = [plan.title for plan in plans if themes.intersection(plan.themes)]
+        found[person_id] = text.replace("{plans}", ", ".join(titles))
+    return found
