@@ -221,6 +221,9 @@ def test_a_visitor_who_leaves_without_answering_sees_the_same_prompt_again(
         time.sleep(0.05)
     assert Impression.objects.count() == 1
     assert Response.objects.get().score == 10
+    # The answer is stored before its reply reaches the page, which then remembers it:
+    # reload only once the page shows the follow-up question (that is, once it knows).
+    page.get_by_role("dialog").locator("textarea").wait_for()
     page.reload()
     page.wait_for_timeout(800)
     assert page.get_by_role("dialog").count() == 0  # answered: throttled

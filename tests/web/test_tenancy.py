@@ -38,6 +38,11 @@ PUBLIC = {"surveys:respond", "surveys:follow_up", "surveys:thanks", "surveys:ope
           "api:delighted", "api-native:schema", "api-native:docs",
           "api-native:survey-list", "api-native:survey-detail", "api-native:survey-metrics",
           "api-native:response-list", "api-native:response-detail",
+          "api-native:person-list", "api-native:person-detail",
+          "api-native:survey-request-list", "api-native:survey-request-detail",
+          "api-native:unsubscribe-list", "api-native:unsubscribe-detail",
+          "api-native:bounce-list", "api-native:case-list", "api-native:case-detail",
+          "api-native:webhook-list", "api-native:webhook-detail",
           "distribution:unsubscribe", "distribution:webhook", "distribution:provider_webhook"}
 UNSCOPED = {"home", "accounts:login", "accounts:logout", "accounts:password_reset",
             "accounts:password_reset_done", "accounts:password_reset_confirm",

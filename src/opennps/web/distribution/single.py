@@ -93,6 +93,12 @@ def cancel_pending(person: Person, *, survey: Any = None) -> int:
     return found.update(status=InvitationStatus.CANCELLED, last_error=_("cancelled"))
 
 
+def cancel_invitation(invitation: Invitation) -> bool:
+    """Cancel one e-mail if it is still waiting to go (False when it is not)."""
+    return bool(Invitation.objects.filter(pk=invitation.pk, status=InvitationStatus.QUEUED)
+                .update(status=InvitationStatus.CANCELLED, last_error=_("cancelled")))
+
+
 def next_scheduled(person_ids: list[int]) -> dict[int, datetime]:
     """When each person's next e-mail is due (only those with one waiting)."""
     found: dict[int, datetime] = {}

@@ -257,7 +257,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Survey.default_language and Response.language share the choices: one enum, "Language".
-    "ENUM_NAME_OVERRIDES": {"LanguageEnum": "opennps.web.settings.base.LANGUAGES"},
+    # Fields named alike on different models get one enum each.
+    "ENUM_NAME_OVERRIDES": {
+        "LanguageEnum": "opennps.web.settings.base.LANGUAGES",
+        "SurveyStatusEnum": "opennps.web.surveys.models.survey.Status",
+        "InvitationStatusEnum": "opennps.web.distribution.models.InvitationStatus",
+        "CaseStatusEnum": "opennps.web.followup.models.CaseStatus",
+        "SuppressionReasonEnum": "opennps.web.distribution.models.SuppressionReason",
+        "RootCauseEnum": "opennps.web.followup.models.RootCause",
+    },
 }
 
 OPENNPS = {

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import resources, views
 
 app_name = "api-native"
 
@@ -12,6 +12,12 @@ router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("surveys", views.SurveyViewSet, basename="survey")
 router.register("responses", views.ResponseViewSet, basename="response")
+router.register("people", resources.PersonViewSet, basename="person")
+router.register("survey-requests", resources.SurveyRequestViewSet, basename="survey-request")
+router.register("unsubscribes", resources.UnsubscribeViewSet, basename="unsubscribe")
+router.register("bounces", resources.BounceViewSet, basename="bounce")
+router.register("cases", resources.CaseViewSet, basename="case")
+router.register("webhooks", resources.WebhookViewSet, basename="webhook")
 
 urlpatterns = [
     path("v1/", include(router.urls)),
