@@ -3,6 +3,8 @@
 Keys are 32 random bytes, so a plain SHA-256 digest is as safe as a slow password hash and
 costs microseconds per request. The rate limit is counted in the database with one atomic
 upsert per request (as the open-link limit is), so it holds across every worker process.
+On PostgreSQL that upsert's commit does not wait for the disk (``synchronous_commit`` off
+for it alone): a crash may forget the last moment's counts, never an answer or a change.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from opennps.errors import InvalidArgumentError
@@ -87,7 +89,9 @@ def take(key: ApiKey, *, now: datetime | None = None) -> int:
            f"ELSE {table}.{count} + 1 END, "
            f"{started} = CASE WHEN {table}.{started} <= %s THEN excluded.{started} "
            f"ELSE {table}.{started} END RETURNING {count}, {started}")
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(sql, [key.pk, moment(now), moment(ended), moment(ended)])
         used, window_start = cursor.fetchone()
     if used <= key.requests_per_minute:

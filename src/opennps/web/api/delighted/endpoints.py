@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -27,6 +27,12 @@ from .params import ParamError, Params
 PER_PAGE, MAX_PER_PAGE = 20, 100
 # How long the last row of a page served is remembered for the page after it.
 PAGE_MEMORY_SECONDS = 15 * 60
+# In this process only: a client pages through one keep-alive connection, which stays with
+# one worker process, so the next page nearly always finds the mark here; when it does not
+# (another worker, a restart), the page is found by skipping rows, as right, only slower.
+# A shared cache would cost a transaction of four statements and a commit on every page.
+PAGE_MEMORY = LocMemCache("opennps-v1-pages", {"TIMEOUT": PAGE_MEMORY_SECONDS,
+                                               "OPTIONS": {"MAX_ENTRIES": 20_000}})
 ORDERS = {"asc": ("created_at", "pk"), "desc": ("-created_at", "-pk"),
           "asc:updated_at": ("updated_at", "pk"), "desc:updated_at": ("-updated_at", "-pk")}
 # Delighted's metrics groups, as channels (``core`` is every answer).
@@ -115,10 +121,11 @@ def _paged(key: ApiKey, answers: QuerySet[Response], order: str, page: int, per_
     """The ids of page ``page`` of ``answers`` in ``order``.
 
     Pages are numbered, but clients read them one after another; so the last row of each
-    page served is remembered (in the shared cache) and the next page continues after it
+    page served is remembered (``PAGE_MEMORY``) and the next page continues after it
     by the index (keyset), instead of skipping ``(page - 1) * per_page`` rows each time,
-    which grows with every page. Without a remembered row (the first page, or a jump) the
-    rows are skipped. Only ids are selected here, so that skipped rows are never joined.
+    which grows with every page. Without a remembered row (the first page, a jump, or a
+    page served by another worker process: see ``PAGE_MEMORY``) the rows are skipped.
+    Only ids are selected here, so that skipped rows are never joined.
     """
     fields = ORDERS[order]
     field = fields[0].lstrip("-")
@@ -126,7 +133,7 @@ def _paged(key: ApiKey, answers: QuerySet[Response], order: str, page: int, per_
     state = {k: v for k, v in params.data.items() if k not in ("page", "per_page")}
     scope = hashlib.sha256(json.dumps([key.pk, order, per_page, state], sort_keys=True,
                                       default=str).encode()).hexdigest()
-    after = cache.get(f"opennps-v1-page:{scope}:{page}") if page > 1 else None
+    after = PAGE_MEMORY.get(f"{scope}:{page}") if page > 1 else None
     selected = answers.order_by(*fields)
     if isinstance(after, tuple) and len(after) == 2:
         value, last = datetime.fromisoformat(after[0]), after[1]
@@ -139,8 +146,7 @@ def _paged(key: ApiKey, answers: QuerySet[Response], order: str, page: int, per_
     found = list(selected.values_list("pk", field))
     if len(found) == per_page:
         last_pk, last_value = found[-1]
-        cache.set(f"opennps-v1-page:{scope}:{page + 1}", (last_value.isoformat(), last_pk),
-                  PAGE_MEMORY_SECONDS)
+        PAGE_MEMORY.set(f"{scope}:{page + 1}", (last_value.isoformat(), last_pk))
     return [pk for pk, _value in found]
 
 
