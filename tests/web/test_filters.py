@@ -52,6 +52,19 @@ class DatePresetTests(TestCase):
         self.assertIn("range=forever was ignored", bad.notices[0])
         self.assertIsNone(bad.since)
 
+    def test_the_previous_period_is_none_when_it_would_begin_before_year_one(self) -> None:
+        # Found by schemathesis: since=0276-02-08&until=0825-04-30 was a server error.
+        early = parse_filters({"since": "0276-02-08", "until": "0825-04-30"}, NPS_SCALE)
+        self.assertIsNone(early.previous_range())
+        edge = parse_filters({"since": "0001-01-02", "until": "0001-01-02"}, NPS_SCALE)
+        self.assertEqual(edge.previous_range(), (date(1, 1, 1), date(1, 1, 1)))
+        survey = make_survey()
+        user = make_user(survey.organisation, role=Role.ANALYST)
+        self.client.force_login(user)
+        page = self.client.get(reverse("dashboard:overview", args=[survey.pk]),
+                               {"since": "0276-02-08", "until": "0825-04-30"})
+        self.assertEqual(page.status_code, 200)
+
     def test_the_preset_links_keep_the_other_filters_and_the_page_s_own(self) -> None:
         survey = make_survey()
         filters = parse_filters({"channel": "email", "since": "2025-01-01"}, NPS_SCALE)

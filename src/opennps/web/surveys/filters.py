@@ -108,10 +108,13 @@ class Filters:
         return condition
 
     def previous_range(self) -> tuple[date, date] | None:
-        """The range of the same length just before this one, when both ends are set."""
+        """The range of the same length just before this one, when both ends are set (and
+        it does not begin before the calendar's first day)."""
         if not (self.since and self.until):
             return None
         length = (self.until - self.since).days + 1
+        if (self.since - date.min).days < length:
+            return None
         return self.since - timedelta(days=length), self.since - timedelta(days=1)
 
     def query(self) -> dict[str, str]:
