@@ -138,7 +138,10 @@ def _paged(key: ApiKey, answers: QuerySet[Response], order: str, page: int, per_
     if isinstance(after, tuple) and len(after) == 2:
         value, last = datetime.fromisoformat(after[0]), after[1]
         beyond = "lt" if descending else "gt"
-        selected = selected.filter(Q(**{f"{field}__{beyond}": value})
+        # The first condition alone gives the index where to start (with only the OR,
+        # PostgreSQL reads the survey's rows from the first and filters out the pages before).
+        selected = selected.filter(Q(**{f"{field}__{beyond}e": value}),
+                                   Q(**{f"{field}__{beyond}": value})
                                    | Q(**{field: value, f"pk__{beyond}": last}))[:per_page]
     else:
         start = (page - 1) * per_page
