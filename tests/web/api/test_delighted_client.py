@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from django.test import LiveServerTestCase
 from django.utils import timezone
 
 from opennps.core import nps
@@ -13,10 +12,10 @@ from opennps.web.followup.models import Note
 from opennps.web.surveys.models import Response
 
 from ..factories import make_organisation, make_person, make_request, make_response, make_survey
-from .helpers import client, delighted, make_key
+from .helpers import LiveServer, client, delighted, make_key
 
 
-class SurveyResponseTests(LiveServerTestCase):
+class SurveyResponseTests(LiveServer):
     def setUp(self) -> None:
         self.organisation = make_organisation()
         self.survey = make_survey(self.organisation)

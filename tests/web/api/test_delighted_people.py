@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.test import LiveServerTestCase
 from django.utils import timezone
 
 from opennps.web.distribution.models import Invitation, Suppression, SuppressionReason
@@ -15,10 +14,10 @@ from opennps.web.people.models import Person
 from opennps.web.surveys.models import Response
 
 from ..factories import make_organisation, make_person, make_request, make_response, make_survey
-from .helpers import client, delighted, make_key
+from .helpers import LiveServer, client, delighted, make_key
 
 
-class PeopleTests(LiveServerTestCase):
+class PeopleTests(LiveServer):
     def setUp(self) -> None:
         self.organisation = make_organisation()
         self.survey = make_survey(self.organisation)
@@ -111,7 +110,7 @@ class PeopleTests(LiveServerTestCase):
             delighted.Unsubscribe.create(client=self.api)
 
 
-class AutopilotTests(LiveServerTestCase):
+class AutopilotTests(LiveServer):
     def setUp(self) -> None:
         self.organisation = make_organisation()
         self.survey = make_survey(self.organisation)
