@@ -10,7 +10,10 @@ on loopback reads them all:
 - **baseline**: one ``SELECT`` of the same columns with psycopg, all rows fetched.
 
 Target (2 cores): >= 5,000 responses/s for each API. Prints responses/s and the ratio to
-the baseline.
+the baseline, and the CPU time per 1,000 responses of the server's processes, of
+PostgreSQL's and of the client: one client reads page after page, so on an idle machine
+the rate is about 1,000 / (the sum of the three) per second, a figure other jobs on the
+machine change much less than the wall-clock rate ("CPU-bound rate").
 
     .venv/bin/python benchmarks/api.py --responses 100000
 """
@@ -25,11 +28,12 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from submit import free_port, fresh_database  # noqa: E402
+from submit import cpu_seconds, free_port, fresh_database  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -135,6 +139,15 @@ def baseline(database_url: str, survey: int) -> tuple[int, float]:
     return len(rows), time.perf_counter() - started
 
 
+def timed(server: int, read: Any) -> tuple[int, float, tuple[float, float, float]]:
+    """``read()``'s rows and seconds, and the CPU seconds of the server, PostgreSQL and
+    this process while it ran."""
+    before = cpu_seconds(server), cpu_seconds(name="postgres"), time.process_time()
+    count, seconds = read()
+    after = cpu_seconds(server), cpu_seconds(name="postgres"), time.process_time()
+    return count, seconds, (after[0] - before[0], after[1] - before[1], after[2] - before[2])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--responses", type=int, default=100_000)
@@ -154,20 +167,24 @@ def main() -> None:
             page_delighted(base, secret) if options.responses <= 2000 else None
             rows, raw = baseline(database_url, survey)
             results = {"delighted /v1/survey_responses.json (100/page)":
-                       page_delighted(base, secret),
-                       "native /api/v1/responses/ (500/page)": page_native(base, secret,
-                                                                         survey)}
+                       timed(server.pid, lambda: page_delighted(base, secret)),
+                       "native /api/v1/responses/ (500/page)":
+                       timed(server.pid, lambda: page_native(base, secret, survey))}
         finally:
             server.terminate()
             server.wait(timeout=30)
     print(f"load average {os.getloadavg()[0]:.2f}")
     print(f"{'baseline: SELECT with psycopg':48} {rows:>8,} rows {raw:7.2f} s "
           f"{rows / raw:>10,.0f} rows/s")
-    for name, (count, seconds) in results.items():
+    for name, (count, seconds, cpu) in results.items():
         rate = count / seconds
         print(f"{name:48} {count:>8,} rows {seconds:7.2f} s {rate:>10,.0f} rows/s "
               f"({raw / seconds:.2f}x the baseline's speed; target >= 5,000/s: "
               f"{'met' if rate >= 5000 else 'NOT met'})")
+        per = 1000 / count
+        print(f"{'':48} CPU per 1,000 rows: server {cpu[0] * per * 1000:.0f} ms, PostgreSQL "
+              f"{cpu[1] * per * 1000:.0f} ms, client {cpu[2] * per * 1000:.0f} ms; CPU-bound "
+              f"rate {count / sum(cpu):,.0f} rows/s")
 
 
 if __name__ == "__main__":
