@@ -203,11 +203,13 @@ def start_server(database_url: str | None, data_dir: Path, port: int, *, workers
                                   "OPENNPS_SECRET_KEY"}}
     if database_url:
         environment["DATABASE_URL"] = database_url
-    server = subprocess.Popen(
-        [sys.executable, "-m", "opennps", "--lang", "en", "serve", "--port", str(port),
-         "--data-dir", str(data_dir), "--workers", str(workers), "--threads", str(threads)],
-        env=environment, stdout=log.open("ab"), stderr=subprocess.STDOUT, cwd=ROOT,
-        start_new_session=True)
+    with log.open("ab") as output:  # the child keeps its own descriptor
+        server = subprocess.Popen(
+            [sys.executable, "-m", "opennps", "--lang", "en", "serve", "--port", str(port),
+             "--data-dir", str(data_dir), "--workers", str(workers), "--threads",
+             str(threads)],
+            env=environment, stdout=output, stderr=subprocess.STDOUT, cwd=ROOT,
+            start_new_session=True)
     wait_for_port(port, server)
     return server
 
