@@ -215,6 +215,8 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get(
         "OPENNPS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test"),
         help="a PostgreSQL server where the benchmark may create a database")
+    parser.add_argument("--database-name", default="opennps_bench_submit",
+                        help="the database to create (dropped first if it exists)")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
     parser.add_argument("--connections", type=int, default=16, help="concurrent clients")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1),
@@ -231,7 +233,7 @@ def main() -> None:
                              "also enqueues the alert check (compare with a run without)")
     options = parser.parse_args()
 
-    url = fresh_database(options.database_url, "opennps_bench_submit")
+    url = fresh_database(options.database_url, options.database_name)
     data_dir = Path(tempfile.mkdtemp(prefix="opennps-bench-"))
     tokens, survey_id = prepare(url, data_dir, options.max_answers,
                                 alert_rule=options.alert_rule)
