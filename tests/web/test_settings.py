@@ -42,7 +42,7 @@ def test_production_settings_start_when_configured() -> None:
 def test_database_urls_are_parsed() -> None:
     pg = parse_database_url("postgresql://nps:p%40ss@db.example.com:5433/opennps?sslmode=require")
     assert (pg["ENGINE"], pg["NAME"], pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"]) == (
-        "django.db.backends.postgresql", "opennps", "nps", "p@ss", "db.example.com", "5433")
+        "opennps.web._postgres", "opennps", "nps", "p@ss", "db.example.com", "5433")
     assert pg["OPTIONS"] == {"sslmode": "require"}
     lite = parse_database_url("sqlite:////var/lib/opennps/db.sqlite3")
     assert lite["NAME"] == "/var/lib/opennps/db.sqlite3"

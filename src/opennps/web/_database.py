@@ -41,7 +41,8 @@ def parse_database_url(url: str) -> dict[str, Any]:
     if scheme in POSTGRES_SCHEMES:
         options = dict(parse_qsl(parts.query))
         return {
-            "ENGINE": "django.db.backends.postgresql",
+            # Django's backend with a health check that needs no round trip (_postgres).
+            "ENGINE": "opennps.web._postgres",
             "NAME": unquote(parts.path.lstrip("/")) or "postgres",
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),
@@ -49,9 +50,10 @@ def parse_database_url(url: str) -> dict[str, Any]:
             "PORT": str(parts.port or ""),
             "OPTIONS": options,
             "CONN_MAX_AGE": 600,
-            # No ping before each request (a round trip per answer); after a database restart
-            # the first request of each worker thread fails once and reconnects.
-            "CONN_HEALTH_CHECKS": False,
+            # Before a request's first query, a connection the server ended (a restart) is
+            # replaced by a new one, so no request fails for it once the database is back;
+            # the check looks at the socket and costs no round trip (see _postgres).
+            "CONN_HEALTH_CHECKS": True,
         }
     raise ImproperlyConfigured(
         f"DATABASE_URL has the scheme {parts.scheme!r}; expected postgres://user@host/name "

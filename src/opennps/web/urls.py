@@ -36,3 +36,5 @@ urlpatterns = [
 ]
 
 handler404 = "opennps.web.api.errors.not_found"
+# A lost database connection is a 503 "try again" (with the answer kept), not a 500.
+handler500 = "opennps.web.unavailable.server_error"

@@ -115,7 +115,8 @@ class EvaluationTests(TestCase):
         rules.forget_active_rules()  # ids repeat between tests rolled back
 
     def evaluations(self) -> int:
-        return DBTaskResult.objects.filter(task_path__endswith="evaluate_answers").count()
+        return DBTaskResult.objects.filter(task_path__contains="followup.tasks.evaluate_"
+                                           ).count()
 
     def test_no_task_is_enqueued_for_an_organisation_without_active_rules(self) -> None:
         make_rule(make_organisation())  # another organisation's rule
@@ -147,7 +148,7 @@ class EvaluationTests(TestCase):
         survey_request = make_request(self.survey, person=self.person)
         with override_settings(OPENNPS={**LOOPBACK, "ALERT_COMMENT_WAIT_SECONDS": 120}):
             answers.record_score(survey_request, 2, language="en")
-            waiting = DBTaskResult.objects.get(task_path__endswith="evaluate_answers")
+            waiting = DBTaskResult.objects.get(task_path__endswith="evaluate_waiting")
             self.assertGreater(waiting.run_after, timezone.now() + timedelta(seconds=100))
             drain()
             self.assertEqual(Alert.objects.count(), 0)  # not yet due
@@ -159,6 +160,34 @@ class EvaluationTests(TestCase):
         DBTaskResult.objects.filter(pk=waiting.pk).update(run_after=timezone.now())
         drain()  # the delayed check finds the alert made: nothing is repeated
         self.assertEqual(Alert.objects.count(), 1)
+
+    def test_the_scores_of_a_survey_share_one_waiting_check(self) -> None:
+        make_rule(self.organisation, email_to=["a@example.com"])
+        scores = [2, 9, 0, 7, 3]
+        links = [make_request(self.survey) for _ in scores]
+        with override_settings(OPENNPS={**LOOPBACK, "ALERT_COMMENT_WAIT_SECONDS": 120,
+                                        "ALERT_RULES_CACHE_SECONDS": 60}):
+            rules.forget_active_rules()
+            with self.captureOnCommitCallbacks(execute=True):  # the first one's commit
+                answers.record_score(links[0], scores[0], language="en")
+            for link, score in zip(links[1:], scores[1:], strict=True):
+                with self.assertNumQueries(1):  # the upsert alone: the check covers it
+                    answers.record_score(link, score, language="en")
+            waiting = DBTaskResult.objects.get()
+            self.assertEqual(waiting.task_path, "opennps.web.followup.tasks.evaluate_waiting")
+            # It runs once the last score it covers has waited: 1.2 waits after the first.
+            self.assertAlmostEqual(
+                (waiting.run_after - timezone.now()).total_seconds(), 144, delta=10)
+            drain()
+            self.assertEqual(Alert.objects.count(), 0)  # not yet due
+            DBTaskResult.objects.filter(pk=waiting.pk).update(run_after=timezone.now())
+            drain()
+        self.assertEqual(sorted(Alert.objects.values_list("response__score", flat=True)),
+                         [0, 2, 3])
+        # Scores after the covered span enqueue a check of their own.
+        rules.forget_active_rules()
+        answers.record_score(make_request(self.survey), 1, language="en")
+        self.assertEqual(self.evaluations(), 2)
 
     def test_imported_answers_alert_nobody(self) -> None:
         make_rule(self.organisation, email_to=["a@example.com"])

@@ -19,6 +19,21 @@ def evaluate_answers(response_ids: list[int], *, dry_run: bool = False) -> int:
 
 
 @task()
+def evaluate_waiting(survey_id: int, since: str, until: str, *, dry_run: bool = False) -> int:
+    """Check the survey's scores written from ``since`` to before ``until`` (ISO 8601), once
+    they have waited for their comment; return the number of new matches."""
+    from django.utils.dateparse import parse_datetime
+
+    from .services import rules
+
+    start, end = parse_datetime(since), parse_datetime(until)
+    if start is None or end is None:
+        raise ValueError(f"since and until must be ISO 8601 dates and times, got {since!r} "
+                         f"and {until!r}")
+    return len(rules.evaluate_waiting(survey_id, start, end, dry_run=dry_run))
+
+
+@task()
 def deliver(delivery_id: int, *, dry_run: bool = False) -> str:
     """Make one attempt of an alert's e-mail or webhook call (a failure schedules the
     next one, with backoff)."""

@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "opennps.web.headers.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A view that loses the database answers 503 "try again" (handler500 does the same for
+    # the middleware below that read it: sessions, users).
+    "opennps.web.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

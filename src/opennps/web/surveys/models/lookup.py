@@ -16,6 +16,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Field, Model
 
+from opennps.web._sql import fetch_one
 from opennps.web.people.models import Person
 
 from .responses import SurveyRequest
@@ -33,9 +34,7 @@ FIELDS: dict[type[Model], tuple[str, ...]] = {
 def request_for_answer(token: str) -> SurveyRequest | None:
     """The survey request with ``token``, its survey and person; None if there is none."""
     sql, parts = _statement(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [token])
-        row = cursor.fetchone()
+    row = fetch_one(sql, [token])
     if row is None:
         return None
     instances: dict[type[Model], Model | None] = {}

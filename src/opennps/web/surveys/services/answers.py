@@ -7,6 +7,7 @@ one, and two concurrent posts can never create two.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.db import connection, transaction
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opennps.errors import InvalidScoreError, OpenNPSError
+from opennps.web._sql import fetch_one
 
 from .. import events
 from ..models import Channel, Response, Status, Survey, SurveyRequest
@@ -107,6 +109,20 @@ _UPSERT_COLUMNS = ("organisation_id", "survey_id", "request_id", "person_id", "s
                    "updated_at")
 
 
+@functools.cache
+def _upsert_statement(vendor: str) -> tuple[str, list[Any]]:
+    """The upsert's SQL and the fields of its values, built once per database vendor."""
+    table = connection.ops.quote_name(Response._meta.db_table)
+    columns = {field.column: field for field in Response._meta.concrete_fields}
+    sql = (
+        f"INSERT INTO {table} ({', '.join(_UPSERT_COLUMNS)}) "
+        f"VALUES ({', '.join(['%s'] * len(_UPSERT_COLUMNS))}) "
+        "ON CONFLICT (request_id) DO UPDATE SET score = excluded.score, "
+        "language = excluded.language, updated_at = excluded.updated_at RETURNING id"
+    )
+    return sql, [columns[column] for column in _UPSERT_COLUMNS]
+
+
 def _upsert(response: Response) -> int:
     """INSERT … ON CONFLICT (request_id) DO UPDATE, as one statement (PostgreSQL, SQLite).
 
@@ -114,22 +130,12 @@ def _upsert(response: Response) -> int:
     statement in autocommit is just as atomic and committed when it returns, two round
     trips sooner. Inside a caller's transaction it joins that transaction.
     """
-    table = connection.ops.quote_name(Response._meta.db_table)
-    values = []
-    fields = {field.column: field for field in Response._meta.concrete_fields}
-    for column in _UPSERT_COLUMNS:
-        field = fields[column]
-        value = getattr(response, field.attname)
-        values.append(field.get_db_prep_save(value, connection))
-    sql = (
-        f"INSERT INTO {table} ({', '.join(_UPSERT_COLUMNS)}) "
-        f"VALUES ({', '.join(['%s'] * len(_UPSERT_COLUMNS))}) "
-        "ON CONFLICT (request_id) DO UPDATE SET score = excluded.score, "
-        "language = excluded.language, updated_at = excluded.updated_at RETURNING id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        return int(cursor.fetchone()[0])
+    sql, fields = _upsert_statement(connection.vendor)
+    values = [field.get_db_prep_save(getattr(response, field.attname), connection)
+              for field in fields]
+    row = fetch_one(sql, values)
+    assert row is not None
+    return int(row[0])
 
 
 @transaction.atomic

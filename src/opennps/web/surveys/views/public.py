@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.views.decorators.http import require_http_methods
 
 from opennps.core import Segment
@@ -62,6 +63,20 @@ def _framed_if_kiosk(response: HttpResponse, kiosk_url: str) -> HttpResponse:
     return response
 
 
+def _follow_up_url(token: str) -> str:
+    """``reverse("surveys:follow_up", args=[token])``, with the URL resolved once per
+    script prefix (reversing cost as much as storing the answer's row)."""
+    return _follow_up_pattern(get_script_prefix()).replace(_TOKEN_MARK, token)
+
+
+_TOKEN_MARK = "TOKENMARKTOKENMARKTOKENMARK00000"
+
+
+@functools.cache
+def _follow_up_pattern(prefix: str) -> str:
+    return reverse("surveys:follow_up", args=[_TOKEN_MARK])
+
+
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
@@ -73,14 +88,24 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
     survey, language = survey_request.survey, _language(request, survey_request)
     if not survey.is_open:
         return _not_open(request, survey, language, 410 if request.method == "POST" else 200)
+    invalid = ""
+    if request.method == "POST":
+        # The service validates the score: no form is built for an answer (a third of the
+        # view's CPU); the form only shows what was wrong.
+        try:
+            response = answers.record_score(survey_request, request.POST.get("score", ""),
+                                            language=language)
+        except InvalidScoreError as error:
+            invalid = str(error)
+        else:
+            follow_up = _follow_up_url(token)
+            if _wants_json(request):
+                return JsonResponse({"status": "saved", "score": response.score,
+                                     "next": follow_up})
+            return redirect(follow_up, permanent=False)
     form = ScoreForm(posted(request), survey=survey)
-    if request.method == "POST" and form.is_valid():
-        answers.record_score(survey_request, form.cleaned_data["score"], language=language)
-        follow_up = reverse("surveys:follow_up", args=[token])
-        if _wants_json(request):
-            return JsonResponse({"status": "saved", "score": form.cleaned_data["score"],
-                                 "next": follow_up})
-        return redirect(follow_up, permanent=False)
+    if request.method == "POST" and form.is_valid():  # valid choice, refused by the service
+        form.add_error("score", invalid)
     pending = None
     if request.method == "GET" and "score" in request.GET:
         try:
