@@ -72,7 +72,8 @@ def period_bucket_sql(column: str, period: str) -> str:
     return year
 
 
-def bucket_key(bucket: date | datetime | int | None, period: str) -> str | None:
+def bucket_key(bucket: date | datetime | int | float | str | None, period: str
+               ) -> str | None:
     """The key of a value of :func:`period_bucket`.
 
     Examples
@@ -80,9 +81,11 @@ def bucket_key(bucket: date | datetime | int | None, period: str) -> str | None:
     >>> from datetime import date
     >>> bucket_key(202501, "month"), bucket_key(20253, "quarter"), bucket_key(2025, "year")
     ('2025-01', '2025-Q3', '2025')
-    >>> bucket_key(date(2024, 12, 30), "week")
-    '2025-W01'
+    >>> bucket_key(date(2024, 12, 30), "week"), bucket_key("2024-12-30", "week")
+    ('2025-W01', '2025-W01')
     """
+    if isinstance(bucket, str):  # a date as text: SQLite through a DB-API cursor
+        bucket = date.fromisoformat(bucket[:10])
     if bucket is None or isinstance(bucket, date):
         return format_period(bucket, period)
     check_period(period)
