@@ -16,6 +16,10 @@ from functools import lru_cache
 
 __all__ = ["histogram_query"]
 
+# Dialects whose periods are bucketed by their start: PostgreSQL's EXTRACT gives a numeric
+# (since version 14), and its arithmetic made the query twice as slow as DATE_TRUNC.
+TRUNCATING = frozenset({"postgres"})
+
 
 def histogram_query(schema: Mapping[str, str], *, dialect: str, score: str,
                     by: Sequence[str] = (), period: str | None = None,
@@ -63,8 +67,11 @@ def _compiled(schema: tuple[tuple[str, str], ...], dialect: str, score: str,
               relation: str) -> str:
     import ibis
 
-    from opennps.engine._expr import histogram_expr
+    from opennps.engine._expr import ibis_types, render_expr
+    from opennps.engine._plan import plan_histogram
 
     table = ibis.table(dict(schema), name=relation)
-    expr = histogram_expr(table, score=score, by=by, period=period, date=date, weight=weight)
+    plan = plan_histogram(ibis_types(table), score=score, by=by, period=period, date=date,
+                          weight=weight)
+    expr = render_expr(table, plan, truncate=dialect in TRUNCATING)
     return str(ibis.to_sql(expr, dialect=dialect))

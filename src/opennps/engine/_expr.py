@@ -75,8 +75,10 @@ def ibis_types(table: ir.Table) -> dict[str, ColumnType]:
     return {name: ibis_column_type(dtype) for name, dtype in table.schema().items()}
 
 
-def render_expr(table: ir.Table, plan: HistogramPlan) -> ir.Table:
-    """The Ibis expression of a checked :class:`~opennps.engine._plan.HistogramPlan`."""
+def render_expr(table: ir.Table, plan: HistogramPlan, *, truncate: bool = False) -> ir.Table:
+    """The Ibis expression of a checked :class:`~opennps.engine._plan.HistogramPlan`;
+    ``truncate`` buckets periods by their start (see
+    :func:`~opennps.engine._periods.period_bucket`)."""
     predicates = [_value_test(table, test) for test in plan.tests]
     if plan.date_range is not None:
         predicates.append(_in_range(table, plan.date_range))
@@ -84,7 +86,7 @@ def render_expr(table: ir.Table, plan: HistogramPlan) -> ir.Table:
 
     keys: list[ir.Value] = [rows[name] for name in plan.by]
     if plan.period is not None:
-        keys.append(period_bucket(rows[plan.date], plan.period).name(PERIOD))
+        keys.append(period_bucket(rows[plan.date], plan.period, truncate=truncate).name(PERIOD))
     keys.append(rows[plan.score].name(SCORE))
 
     counted: ir.Scalar = rows.count() if plan.weight is None else rows[plan.weight].sum()
