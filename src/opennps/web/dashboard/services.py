@@ -18,9 +18,21 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    F,
+    Func,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.expressions import Combinable
-from django.db.models.functions import TruncDate, TruncMonth, TruncQuarter, TruncWeek
+from django.db.models.functions import TruncMonth, TruncQuarter, TruncSecond, TruncWeek
 from django.utils import timezone
 
 from opennps.core import Histogram, Scale
@@ -99,6 +111,23 @@ def cells(survey: Survey, filters: Filters, *, dates: bool = True
     return found.filter(Q(count__gt=0) & filters.q(dates=dates, day="day"))
 
 
+class LocalTime(Func):
+    """A moment as the wall clock of the current time zone shows it (a timestamp without
+    time zone), the time the pages' periods are cut by: ``AT TIME ZONE`` on PostgreSQL
+    (truncating it to the day first made the engine's query half as fast), Django's
+    truncation to the second elsewhere."""
+
+    output_field = DateTimeField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        second = TruncSecond(*self.get_source_expressions())
+        return compiler.compile(second.resolve_expression(compiler.query))
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return f"({sql} AT TIME ZONE %s)", [*params, timezone.get_current_timezone_name()]
+
+
 def _source(survey: Survey, filters: Filters, rollup: bool, *, dates: bool = True
             ) -> tuple[QuerySet[Any], str, str | None]:
     """The rows a figure counts: roll-up cells or answers, with the field of their time
@@ -140,8 +169,8 @@ def _count_with_engine(rows: QuerySet[Any], scale: Scale, *, when: str, weight: 
     selected: dict[str, Any] = dict(by)
     schema = {name: "string" for name in by} | {"score": "int16"}
     if period is not None:
-        selected[DAY] = F(when) if weight else TruncDate(when)
-        schema[DAY] = "date"
+        selected[DAY] = F(when) if weight else LocalTime(when)
+        schema[DAY] = "date" if weight else "timestamp"
     if weight is not None:
         schema[weight] = "int64"
     source = rows.annotate(**selected).values(*selected, "score",
