@@ -174,15 +174,18 @@ def walked_names() -> list[str]:
     return sorted(name for name, pattern in named_patterns().items() if not suffixed(pattern))
 
 
-def garbage_query(offset: int) -> str:
-    """Every query parameter at once, each with a different garbage value."""
-    pairs = [(name, GARBAGE[(offset + n) % len(GARBAGE)])
+def garbage_query(offset: int | None) -> str:
+    """Every query parameter at once, each with a different garbage value (None: each with
+    a NUL byte, which PostgreSQL refuses in text)."""
+    pairs = [(name, GARBAGE[(offset + n) % len(GARBAGE)] if offset is not None else "a\x00b")
              for n, name in enumerate(QUERY_PARAMETERS)]
     return "&".join(f"{quote(k)}={quote(v, safe='', errors='surrogatepass')}"
                     if v != "\ud800" else f"{quote(k)}=%ED%A0%80" for k, v in pairs)
 
 
 class URLWalkTests(Walk, TestCase):
+    maxDiff = None
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.make_data()
@@ -193,7 +196,7 @@ class URLWalkTests(Walk, TestCase):
         self.assertGreater(len(names), 100)
         failures = [failure for name in names for role in clients for method in METHODS
                     if (failure := self.request(clients, role, method, self.urls(name)[0]))]
-        self.assertEqual(failures, [])
+        self.assertFalse(failures, "\n".join(failures))
 
     def test_every_url_with_garbage_queries_and_forms_answers_below_500(self) -> None:
         clients = self.clients()
@@ -201,17 +204,19 @@ class URLWalkTests(Walk, TestCase):
         for index, name in enumerate(walked_names()):
             url = self.urls(name)[0]
             fields = self.fields(clients, url)
-            for offset in range(3):
-                query = garbage_query(index + 7 * offset)
-                data = {field: GARBAGE[(index + offset + n) % len(GARBAGE)].replace(
-                    "\ud800", "\ufffd") for n, field in enumerate(fields)}
+            for offset in range(4):
+                query = garbage_query(index + 7 * offset if offset < 3 else None)
+                data = {field: "a\x00b" if offset == 3 else GARBAGE[
+                    (index + offset + n) % len(GARBAGE)].replace("\ud800", "\ufffd")
+                    for n, field in enumerate(fields)}
                 for role in clients:
                     failures.append(self.request(clients, role, "get", url, query))
                     failures.append(self.request(clients, role, "post", url, query, data))
                 if offset == 0:
                     failures.append(self.request(clients, "owner", "put", url, query, data))
                     failures.append(self.request(clients, "owner", "delete", url, query))
-        self.assertEqual([failure for failure in failures if failure], [])
+        found = [failure for failure in failures if failure]
+        self.assertFalse(found, "\n".join(found))
 
 
 # Values Hypothesis draws: garbage, any text, numbers and dates around the edges.
@@ -227,6 +232,8 @@ VALUES = st.one_of(
 
 @pytest.mark.slow
 class URLWalkIdsTests(Walk, TestCase):
+    maxDiff = None
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.make_data()
@@ -238,7 +245,7 @@ class URLWalkIdsTests(Walk, TestCase):
         failures = [failure for name in walked_names() for url in self.urls(name)[1:]
                     for role in clients for method in METHODS
                     if (failure := self.request(clients, role, method, url))]
-        self.assertEqual(failures, [])
+        self.assertFalse(failures, "\n".join(failures))
 
 
 @pytest.mark.slow
@@ -267,3 +274,16 @@ class URLWalkHypothesisTests(Walk, HypothesisTestCase):
             data = {**form, **dict(zip(names, fields, strict=False))}
         encoded = urlencode({k: v.encode("utf-8", "surrogatepass") for k, v in query.items()})
         self.assertIsNone(self.request(clients, role, method, url, encoded, data))
+
+
+class NulTests(TestCase):
+    def test_a_nul_in_the_query_string_is_refused_with_a_page_that_says_why(self) -> None:
+        survey = make_survey(make_organisation())
+        self.client.force_login(make_user(survey.organisation))
+        for query in ("q=a%00b", "prop.plan=%00", "a%00=1"):
+            with self.subTest(query=query):
+                page = self.client.get(
+                    reverse("dashboard:comments", args=[survey.pk]) + "?" + query)
+                self.assertContains(page, "holds a NUL character (a zero byte)", status_code=400)
+        self.assertEqual(self.client.get(reverse("people:list") + "?q=plain").status_code,
+                         200)
