@@ -112,20 +112,22 @@ def cells(survey: Survey, filters: Filters, *, dates: bool = True
 
 
 class LocalTime(Func):
-    """A moment as the wall clock of the current time zone shows it (a timestamp without
-    time zone), the time the pages' periods are cut by: ``AT TIME ZONE`` on PostgreSQL
-    (truncating it to the day first made the engine's query half as fast), Django's
-    truncation to the second elsewhere."""
+    """A moment as the wall clock of the current time zone shows it, a timestamp without
+    time zone: ``AT TIME ZONE`` (PostgreSQL only; see :func:`local_time`)."""
 
     output_field = DateTimeField()
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        second = TruncSecond(*self.get_source_expressions())
-        return compiler.compile(second.resolve_expression(compiler.query))
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         sql, params = compiler.compile(self.get_source_expressions()[0])
         return f"({sql} AT TIME ZONE %s)", [*params, timezone.get_current_timezone_name()]
+
+
+def local_time(field: str) -> Func:
+    """The moments of ``field`` as local wall-clock times, which the pages' periods are cut
+    by: :class:`LocalTime` on PostgreSQL (truncating to the day first, or casting to a
+    date, made the engine's query half as fast), Django's truncation to the second
+    elsewhere."""
+    return LocalTime(field) if connection.vendor == "postgresql" else TruncSecond(field)
 
 
 def _source(survey: Survey, filters: Filters, rollup: bool, *, dates: bool = True
@@ -169,7 +171,7 @@ def _count_with_engine(rows: QuerySet[Any], scale: Scale, *, when: str, weight: 
     selected: dict[str, Any] = dict(by)
     schema = {name: "string" for name in by} | {"score": "int16"}
     if period is not None:
-        selected[DAY] = F(when) if weight else LocalTime(when)
+        selected[DAY] = F(when) if weight else local_time(when)
         schema[DAY] = "date" if weight else "timestamp"
     if weight is not None:
         schema[weight] = "int64"
