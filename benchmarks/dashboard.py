@@ -14,8 +14,15 @@ created if missing; ``--database-url`` to change) with one survey of ``--rows`` 
   (``date_trunc('month') × score → count``) through the same connection, no Django ORM;
   ``rollup-sql`` the same query on the roll-up table.
 
+Every page runs twice: as the service runs it, its histograms counted by the engine's
+query (:func:`opennps.engine.histogram_query`, run on Django's connection), and with the
+``-orm`` suffix, the same GROUP BY written through the Django ORM (``services.QUERY =
+"orm"``); both feed the same HistogramSet and figures. The ratios printed at the end:
+engine path ÷ ORM path per page, and the overview ÷ its roll-up query.
+
 Each runs once to warm up and then ``--repeat`` times (default 10) in turn; the table shows
-the median, min and max milliseconds. Target: ≤ 300 ms per page on the 2-core machine.
+the median, min and max milliseconds. Target: ≤ 300 ms per page on the 2-core machine; the
+overview ≤ 200 ms with 10M answers.
 
 Run from the repository root: ``.venv/bin/python benchmarks/dashboard.py [--rows 1M]``.
 """
@@ -33,6 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/opennps_bench"
 TARGET_MS = 300.0
+OVERVIEW_MS = 200.0  # the overview with 10M answers (issue 10)
 FILL = """
 INSERT INTO surveys_surveyrequest (survey_id, token, channel, properties, language, created_at)
 SELECT %(survey)s, md5(%(survey)s::text || '-' || i::text), 'email', '{}'::jsonb, 'en',
@@ -175,6 +183,15 @@ def main() -> None:
                 services.ROLLUPS = True
         return wrapped
 
+    def orm(run: Callable[[], object]) -> Callable[[], object]:
+        def wrapped() -> object:
+            services.QUERY = "orm"
+            try:
+                return run()
+            finally:
+                services.QUERY = "engine"
+        return wrapped
+
     def sql(query: str) -> Callable[[], object]:
         def run() -> object:
             with connection.cursor() as cursor:
@@ -182,21 +199,30 @@ def main() -> None:
                 return cursor.fetchall()
         return run
 
-    contenders = {"overview": get(overview, {}),
-                  "overview-raw": without_rollup(get(overview, {})),
-                  "seg-chan": get(segments, {"by": "channel"}),
-                  "seg-chan-raw": without_rollup(get(segments, {"by": "channel"})),
-                  "segments": get(segments, {"by": "prop:region"}),
-                  "raw-sql": sql(RAW), "rollup-sql": sql(ROLLUP)}
+    pages = {"overview": get(overview, {}),
+             "overview-raw": without_rollup(get(overview, {})),
+             "seg-chan": get(segments, {"by": "channel"}),
+             "seg-chan-raw": without_rollup(get(segments, {"by": "channel"})),
+             "segments": get(segments, {"by": "prop:region"})}
+    contenders: dict[str, Callable[[], object]] = {}
+    for name, run in pages.items():
+        contenders[name] = run
+        contenders[f"{name}-orm"] = orm(run)
+    contenders.update({"raw-sql": sql(RAW), "rollup-sql": sql(ROLLUP)})
     results = {name: timed(run, args.repeat) for name, run in contenders.items()}
     print(f"{args.rows:,} answers, PostgreSQL, median of {args.repeat} warm runs (ms)")
-    print(f"{'contender':<13} {'median':>8} {'min':>8} {'max':>8}  target")
+    print(f"{'contender':<17} {'median':>8} {'min':>8} {'max':>8}  target")
+    median = {name: statistics.median(times) for name, times in results.items()}
     for name, times in results.items():
+        limit = OVERVIEW_MS if name == "overview" and args.rows >= 10_000_000 else TARGET_MS
         target = "" if name.endswith("-sql") else (
-            "ok" if statistics.median(times) <= TARGET_MS else f"over {TARGET_MS:.0f}")
-        print(f"{name:<13} {statistics.median(times):8.1f} {min(times):8.1f} "
-              f"{max(times):8.1f}  {target}")
-
+            "ok" if median[name] <= limit else f"over {limit:.0f}")
+        print(f"{name:<17} {median[name]:8.1f} {min(times):8.1f} {max(times):8.1f}  {target}")
+    print("ratios (medians)")
+    for name in pages:
+        print(f"  {name}: engine path / ORM path = {median[name] / median[name + '-orm']:.2f}")
+    print(f"  overview / rollup-sql = {median['overview'] / median['rollup-sql']:.2f}; "
+          f"overview-raw / raw-sql = {median['overview-raw'] / median['raw-sql']:.2f}")
 
 if __name__ == "__main__":
     main()

@@ -13,7 +13,8 @@ def test_public_names_are_sorted_and_pinned() -> None:
     assert engine.__all__ == [
         "Cell", "DuckDBTable", "Filters", "HistogramSet", "PERIODS", "SCHEMES", "available_cores",
         "compute_histograms", "connect", "connect_duckdb", "format_period", "gather",
-        "histogram_expr", "histogram_sql", "open_table", "require_columns", "score_point",
+        "histogram_expr", "histogram_query", "histogram_sql", "open_table", "require_columns",
+        "score_point",
     ]
     assert all(hasattr(engine, name) for name in engine.__all__)
 

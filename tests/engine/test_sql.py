@@ -7,6 +7,7 @@ the same errors.
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -18,6 +19,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ibis import _
 
 from opennps.core import CSAT_SCALE, NPS_SCALE, Scale
 from opennps.engine import (
@@ -28,6 +30,8 @@ from opennps.engine import (
     compute_histograms,
     connect,
     connect_duckdb,
+    gather,
+    histogram_query,
     histogram_sql,
 )
 from opennps.errors import InvalidArgumentError, MissingColumnError
@@ -232,3 +236,55 @@ def test_any_rows_give_the_same_set(rows: list[tuple[Any, ...]], period: str | N
     })
     filters = Filters(since=since, equals={"g": groups} if groups else {})
     same(*both(arrow), score="score", scale=scale, by=("g",), period=period, filters=filters)
+
+
+@pytest.mark.parametrize("period", [None, "week", "quarter"])
+def test_weighted_rows_count_as_many_answers_on_both_paths(
+        tables: tuple[ibis.Table, DuckDBTable], period: str | None) -> None:
+    """A roll-up's rows (each with how many answers it stands for) give the set of the
+    answers themselves."""
+    ibis_table, sql_table = tables
+    request: dict[str, Any] = {"score": "score_text", "scale": NPS_SCALE, "by": ("region",),
+                               "period": period, "filters": Filters(since=date(2022, 1, 1))}
+    expected = compute_histograms(sql_table, **request)
+    rolled = DuckDBTable(sql_table.con, "SELECT region, score_text, opennps_date, "
+                         "opennps_date_invalid, count(*) AS answers FROM rows GROUP BY ALL")
+    rolled_ibis = ibis_table.group_by(["region", "score_text", "opennps_date",
+                                       "opennps_date_invalid"]).aggregate(answers=_.count())
+    assert same(rolled_ibis, rolled, weight="answers", **request) == expected
+
+
+def test_a_weight_must_be_a_column_of_whole_numbers(
+        tables: tuple[ibis.Table, DuckDBTable]) -> None:
+    for table in tables:
+        with pytest.raises(InvalidArgumentError, match="'region' holds"):
+            compute_histograms(table, score="score", scale=NPS_SCALE, weight="region")
+
+
+@pytest.mark.parametrize("period", [None, "day", "week", "month", "quarter", "year"])
+def test_the_compiled_query_runs_on_sqlite_and_duckdb_with_the_same_set(
+        period: str | None) -> None:
+    """histogram_query: the SQL a caller runs on its own connection, over its own rows."""
+    answers = [a for a in make_answers(800, seed=3) if a.answered_at is not None]
+    rows = [(a.score, a.region, a.answered_at.date().isoformat(), 1 + n % 3)  # type: ignore[union-attr]
+            for n, a in enumerate(answers)]
+    schema = {"score": "int64", "region": "string", "day": "date", "n": "int64"}
+    request: dict[str, Any] = {"score": "score", "by": ["region"], "period": period,
+                               "date": "day", "weight": "n"}
+    raw = connect_duckdb(threads=1)
+    raw.execute("CREATE TABLE cells (score BIGINT, region VARCHAR, day DATE, n BIGINT)")
+    raw.executemany("INSERT INTO cells VALUES (?, ?, ?, ?)", rows)
+    expected = compute_histograms(DuckDBTable(raw, "SELECT * FROM cells"), scale=NPS_SCALE,
+                                  **request)
+    lite = sqlite3.connect(":memory:")
+    lite.execute("CREATE TABLE cells (score INTEGER, region TEXT, day TEXT, n INTEGER)")
+    lite.executemany("INSERT INTO cells VALUES (?, ?, ?, ?)", rows)
+    for dialect, run in (("sqlite", lite.execute), ("duckdb", raw.execute)):
+        query = histogram_query(schema, dialect=dialect, **request)
+        cursor = run(f'WITH "opennps_rows" AS (SELECT * FROM cells) {query}')
+        names = [column[0] for column in cursor.description]
+        found = cursor.fetchall()
+        columns = {name: [row[i] for row in found] for i, name in enumerate(names)}
+        got = gather(columns, by=("region",), period=period, scale=NPS_SCALE)
+        assert got == expected, dialect
+    assert expected.overall().n == sum(n for *_rest, n in rows if _rest[0] is not None)

@@ -18,6 +18,7 @@ which does not import Ibis at all (importing this package loads neither Ibis nor
 """
 
 from opennps.engine._columns import require_columns
+from opennps.engine._compile import histogram_query
 from opennps.engine._compute import compute_histograms, gather
 from opennps.engine._connect import available_cores, connect, connect_duckdb
 from opennps.engine._expr import histogram_expr
@@ -42,6 +43,7 @@ __all__ = [
     "format_period",
     "gather",
     "histogram_expr",
+    "histogram_query",
     "histogram_sql",
     "open_table",
     "require_columns",

@@ -29,7 +29,8 @@ Bucket = date | int | None  # what the period expression gives (a datetime is a 
 def compute_histograms(table: ir.Table | DuckDBTable, *, score: str, scale: Scale,
                        by: Sequence[str] = (), period: str | None = None,
                        date: str = "opennps_date", filters: Filters = NO_FILTERS,
-                       progress: Callable[[float], None] | None = None) -> HistogramSet:
+                       progress: Callable[[float], None] | None = None,
+                       weight: str | None = None) -> HistogramSet:
     """Count the answers of ``table`` per group, period and score in one query.
 
     Parameters
@@ -56,6 +57,9 @@ def compute_histograms(table: ir.Table | DuckDBTable, *, score: str, scale: Scal
         The rows to count.
     progress
         Called with the fraction done (0–1) while the query runs; 1.0 at the end.
+    weight
+        A column of whole numbers: each row stands for that many answers (the rows of a
+        roll-up). ``None``: each row is one answer.
 
     Returns
     -------
@@ -78,7 +82,7 @@ def compute_histograms(table: ir.Table | DuckDBTable, *, score: str, scale: Scal
     if isinstance(table, DuckDBTable):
         types = table.column_types()
         plan = plan_histogram(types, score=score, by=by, period=period, date=date,
-                              filters=filters)
+                              filters=filters, weight=weight)
         # Aware timestamps come back to Python through Arrow (DuckDB would need pytz).
         aware = any(types[name].aware for name in (*plan.by, plan.score))
         columns = run_sql(table.con, render_sql(table, plan), progress, arrow=aware)
@@ -86,7 +90,7 @@ def compute_histograms(table: ir.Table | DuckDBTable, *, score: str, scale: Scal
     from opennps.engine._expr import histogram_expr
 
     expr = histogram_expr(table, score=score, by=by, period=period, date=date,
-                          filters=filters)
+                          filters=filters, weight=weight)
     return gather(run_query(expr, progress), by=tuple(by), period=period, scale=scale)
 
 
@@ -131,7 +135,7 @@ def gather(result: pa.Table | Mapping[str, Sequence[object]], *, by: tuple[str, 
         tally = tallies.get(cell)
         if tally is None:
             tally = tallies[cell] = [0] * size
-        tally[offset] += count
+        tally[offset] += int(count)  # a driver may give a sum as a Decimal
     return HistogramSet(
         by=by, period=period, scale=scale,
         cells={cell: Histogram(tuple(tally), scale) for cell, tally in tallies.items()},

@@ -34,7 +34,7 @@ __all__ = ["COUNT", "INVALID_DATES", "PERIOD", "SCORE", "histogram_expr", "ibis_
 
 def histogram_expr(table: ir.Table, *, score: str, by: Sequence[str] = (),
                    period: str | None = None, date: str = "opennps_date",
-                   filters: Filters = NO_FILTERS) -> ir.Table:
+                   filters: Filters = NO_FILTERS, weight: str | None = None) -> ir.Table:
     """Build the query that counts answers per group, period and raw score value.
 
     One GROUP BY over ``table``: the ``by`` columns (under their own names), the bucket of
@@ -43,7 +43,8 @@ def histogram_expr(table: ir.Table, *, score: str, by: Sequence[str] = (),
     year; see :func:`~opennps.engine._periods.period_bucket`) and the raw ``score`` value as
     stored (``opennps_score``) give ``opennps_count`` rows each. When the table has a
     ``<date>_invalid`` flag column (``opennps_date_invalid`` from :mod:`opennps.io`),
-    ``opennps_invalid_dates`` counts its true values.
+    ``opennps_invalid_dates`` counts its true values. With ``weight``, each row counts as
+    that many answers (a roll-up's counts): ``opennps_count`` sums the column.
 
     The raw score is a key rather than a filtered value so that scores that are not valid
     on the scale come back as keys of their own: validation costs no second scan. Rows
@@ -65,7 +66,7 @@ def histogram_expr(table: ir.Table, *, score: str, by: Sequence[str] = (),
     ('region', 'opennps_period', 'opennps_score', 'opennps_count')
     """
     plan = plan_histogram(ibis_types(table), score=score, by=by, period=period, date=date,
-                          filters=filters)
+                          filters=filters, weight=weight)
     return render_expr(table, plan)
 
 
@@ -74,8 +75,10 @@ def ibis_types(table: ir.Table) -> dict[str, ColumnType]:
     return {name: ibis_column_type(dtype) for name, dtype in table.schema().items()}
 
 
-def render_expr(table: ir.Table, plan: HistogramPlan) -> ir.Table:
-    """The Ibis expression of a checked :class:`~opennps.engine._plan.HistogramPlan`."""
+def render_expr(table: ir.Table, plan: HistogramPlan, *, truncate: bool = False) -> ir.Table:
+    """The Ibis expression of a checked :class:`~opennps.engine._plan.HistogramPlan`;
+    ``truncate`` buckets periods by their start (see
+    :func:`~opennps.engine._periods.period_bucket`)."""
     predicates = [_value_test(table, test) for test in plan.tests]
     if plan.date_range is not None:
         predicates.append(_in_range(table, plan.date_range))
@@ -83,15 +86,17 @@ def render_expr(table: ir.Table, plan: HistogramPlan) -> ir.Table:
 
     keys: list[ir.Value] = [rows[name] for name in plan.by]
     if plan.period is not None:
-        keys.append(period_bucket(rows[plan.date], plan.period).name(PERIOD))
+        keys.append(period_bucket(rows[plan.date], plan.period, truncate=truncate).name(PERIOD))
     keys.append(rows[plan.score].name(SCORE))
 
-    metrics: dict[str, ir.Scalar] = {COUNT: rows.count()}
+    counted: ir.Scalar = rows.count() if plan.weight is None else rows[plan.weight].sum()
+    metrics: dict[str, ir.Scalar] = {COUNT: counted}
     if plan.flag is not None:
         # COUNT(*) FILTER (WHERE flag): cheaper per row than SUM(CASE ...) on DuckDB.
-        bad_dates = rows.count(where=rows[plan.flag])
+        bad_dates = (rows.count(where=rows[plan.flag]) if plan.weight is None
+                     else rows[plan.weight].sum(where=rows[plan.flag]).coalesce(0))
         if plan.set_aside:  # rows with a bad date are scanned to be counted, not histogrammed
-            metrics[COUNT] = rows.count() - bad_dates
+            metrics[COUNT] = counted - bad_dates
         metrics[INVALID_DATES] = bad_dates
     return rows.group_by(keys).aggregate(**metrics)
 

@@ -32,15 +32,18 @@ def check_period(period: str | None) -> None:
         )
 
 
-def period_bucket(column: ir.TimestampValue | ir.DateValue, period: str) -> ir.Value:
+def period_bucket(column: ir.TimestampValue | ir.DateValue, period: str, *,
+                  truncate: bool = False) -> ir.Value:
     """An expression identifying the ``period`` that holds each value (NULL stays NULL).
 
     Day and week: the start of the period (a date or timestamp). Month: ``year * 100 +
     month``; quarter: ``year * 10 + quarter``; year: the year. :func:`bucket_key` turns
     each into its key. Only standard truncation and EXTRACT, so every backend agrees.
+    ``truncate``: the start of every period instead (DATE_TRUNC), the same keys; what
+    PostgreSQL computes faster, its EXTRACT giving a numeric since version 14.
     """
     check_period(period)
-    if period in ("day", "week"):
+    if period in ("day", "week") or truncate:
         return column.truncate(_UNITS[period])
     year = column.year()
     if period == "month":
@@ -72,7 +75,8 @@ def period_bucket_sql(column: str, period: str) -> str:
     return year
 
 
-def bucket_key(bucket: date | datetime | int | None, period: str) -> str | None:
+def bucket_key(bucket: date | datetime | int | float | str | None, period: str
+               ) -> str | None:
     """The key of a value of :func:`period_bucket`.
 
     Examples
@@ -80,9 +84,11 @@ def bucket_key(bucket: date | datetime | int | None, period: str) -> str | None:
     >>> from datetime import date
     >>> bucket_key(202501, "month"), bucket_key(20253, "quarter"), bucket_key(2025, "year")
     ('2025-01', '2025-Q3', '2025')
-    >>> bucket_key(date(2024, 12, 30), "week")
-    '2025-W01'
+    >>> bucket_key(date(2024, 12, 30), "week"), bucket_key("2024-12-30", "week")
+    ('2025-W01', '2025-W01')
     """
+    if isinstance(bucket, str):  # a date as text: SQLite through a DB-API cursor
+        bucket = date.fromisoformat(bucket[:10])
     if bucket is None or isinstance(bucket, date):
         return format_period(bucket, period)
     check_period(period)

@@ -78,11 +78,12 @@ class HistogramPlan:
     date_range: DateRange | None
     flag: str | None
     set_aside: bool
+    weight: str | None = None
 
 
 def plan_histogram(columns: Mapping[str, ColumnType], *, score: str, by: Sequence[str] = (),
                    period: str | None = None, date: str = "opennps_date",
-                   filters: Filters = NO_FILTERS) -> HistogramPlan:
+                   filters: Filters = NO_FILTERS, weight: str | None = None) -> HistogramPlan:
     """Check a histogram request against a table's ``columns`` and plan its query.
 
     The query groups by the ``by`` columns, the bucket of the ``period`` holding ``date``
@@ -111,9 +112,17 @@ def plan_histogram(columns: Mapping[str, ColumnType], *, score: str, by: Sequenc
               "once.").format(columns=", ".join(repr(name) for name in by))
         )
     needs_date = period is not None or filters.has_date_range
-    for name in [score, *by, *filters.equals, *([date] if needs_date else [])]:
+    for name in [score, *by, *filters.equals, *([date] if needs_date else []),
+                 *([weight] if weight is not None else [])]:
         if name not in columns:
             raise missing_column(tuple(columns), name)
+    if weight is not None and columns[weight].kind != "integer":
+        raise InvalidArgumentError(
+            _("column {column!r} holds {type} values; a weight is a count of answers, a "
+              "whole number. Choose the column of counts.").format(
+                column=weight, type=columns[weight].label
+            )
+        )
 
     flag = invalid_flag(date)
     has_flag = flag in columns
@@ -131,7 +140,7 @@ def plan_histogram(columns: Mapping[str, ColumnType], *, score: str, by: Sequenc
         )
     return HistogramPlan(score=score, by=by, period=period, date=date, tests=tests,
                          date_range=date_range, flag=flag if has_flag else None,
-                         set_aside=set_aside)
+                         set_aside=set_aside, weight=weight)
 
 
 def _value_test(column: str, ctype: ColumnType, values: tuple[object, ...]) -> ValueTest:

@@ -113,7 +113,7 @@ class DuckDBTable:
 
 def histogram_sql(table: DuckDBTable, *, score: str, by: Sequence[str] = (),
                   period: str | None = None, date: str = "opennps_date",
-                  filters: Filters = NO_FILTERS) -> str:
+                  filters: Filters = NO_FILTERS, weight: str | None = None) -> str:
     """The histogram query over ``table`` as DuckDB SQL.
 
     The same request, checks and result columns as
@@ -131,7 +131,7 @@ def histogram_sql(table: DuckDBTable, *, score: str, by: Sequence[str] = (),
     GROUP BY 1
     """
     plan = plan_histogram(table.column_types(), score=score, by=by, period=period, date=date,
-                          filters=filters)
+                          filters=filters, weight=weight)
     return render_sql(table, plan)
 
 
@@ -157,11 +157,14 @@ def render_sql(table: DuckDBTable, plan: HistogramPlan) -> str:
     if plan.period is not None:
         keys.append(f"{period_bucket_sql(quote(plan.date), plan.period)} AS {PERIOD}")
     keys.append(f"{quote(plan.score)} AS {SCORE}")
-    metrics = [f"count(*) AS {COUNT}"]
+    counted = "count(*)" if plan.weight is None else f"sum({quote(plan.weight)})"
+    metrics = [f"{counted} AS {COUNT}"]
     if plan.flag is not None:
-        bad_dates = f"count(*) FILTER (WHERE {quote(plan.flag)})"
+        flagged = f"FILTER (WHERE {quote(plan.flag)})"
+        bad_dates = (f"count(*) {flagged}" if plan.weight is None  # a sum of none is NULL
+                     else f"coalesce(sum({quote(plan.weight)}) {flagged}, 0)")
         if plan.set_aside:  # rows with a bad date are scanned to be counted, not histogrammed
-            metrics = [f"count(*) - {bad_dates} AS {COUNT}"]
+            metrics = [f"{counted} - {bad_dates} AS {COUNT}"]
         metrics.append(f"{bad_dates} AS {INVALID_DATES}")
     lines = [f"SELECT {', '.join(keys + metrics)}", f"FROM ({table.sql}) AS {_ROWS}"]
     if predicates:
