@@ -126,7 +126,10 @@ def run_gunicorn(host: str, port: int, *, workers: int, threads: int) -> None:
     """Serve the WSGI application with gunicorn until interrupted."""
     from gunicorn.app.base import BaseApplication
 
+    from .dashboard.services import warm_engine
     from .wsgi import application
+
+    warm_engine()  # in this process, before the workers are forked: they share it
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:

@@ -401,3 +401,21 @@ class JSONValueTests(TestCase):
         histograms = services.histograms_by(self.survey, Filters(), "prop:vip")
         self.assertEqual({key[0]: h.n for key, h in histograms.items()},
                          {"true": 1, "false": 1, None: 1})
+
+
+class WarmEngineTests(TestCase):
+    def test_the_warm_up_compiles_the_overview_s_queries(self) -> None:
+        from opennps.engine._compile import _compiled
+        from opennps.web.dashboard.services import warm_engine
+
+        organisation = make_organisation()
+        survey = make_survey(organisation)
+        add_answers(survey, _rows(30))
+        self.client.force_login(make_user(organisation))
+        _compiled.cache_clear()
+        warm_engine()
+        compiled = _compiled.cache_info().currsize
+        for query in ({}, {"period": "week"}, {"since": "2025-01-01", "until": "2025-06-30"}):
+            page = self.client.get(reverse("dashboard:overview", args=[survey.pk]), query)
+            self.assertEqual(page.status_code, 200)
+        self.assertEqual(_compiled.cache_info().currsize, compiled)  # nothing new to compile
