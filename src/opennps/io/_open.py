@@ -272,11 +272,11 @@ def _describe(con: duckdb.DuckDBPyConnection, relation: str, name: str, kind: st
     try:
         rows = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
     except duckdb.Error as error:
+        problem = _("{name} cannot be read as {format}: {error}.").format(
+            name=name, format=kind, error=str(error).strip().splitlines()[0])
         raise FileFormatError(
-            _("{name} cannot be read as {format}: {error}. Check the file, or pass --format "
-              "with its real format.").format(name=name, format=kind,
-                                               error=str(error).strip().splitlines()[0])
-        ) from None
+            problem + " " + _("Check the file, or pass --format with its real format."),
+            problem=problem, options=("--format",)) from None
     return [(str(row[0]), str(row[1])) for row in rows]
 
 
