@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -271,7 +272,7 @@ def import_(path: Path, survey_id: int, score_column: str | None, comment_column
 @contextmanager
 def _import_progress(path: Path) -> Iterator[Callable[[int, int], None] | None]:
     """A progress bar on standard error while the rows are read (only on a terminal)."""
-    if not click.get_text_stream("stderr").isatty():
+    if not sys.stderr.isatty():
         yield None
         return
     bar: Any = None
@@ -281,7 +282,7 @@ def _import_progress(path: Path) -> Iterator[Callable[[int, int], None] | None]:
         nonlocal bar, shown
         if bar is None:
             bar = click.progressbar(length=total, label=_("Checking %(name)s")
-                                    % {"name": path.name}, file=click.get_text_stream("stderr"))
+                                    % {"name": path.name}, file=sys.stderr)
             bar.__enter__()
         bar.update(read - shown)
         shown = read

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection
@@ -21,15 +21,18 @@ from django.db import connection
 ROWS = "opennps_import_rows"
 PEOPLE = "opennps_import_people"
 NOTES = "opennps_import_notes"
+# SQLite's page cache while the rows move in (KiB, negative as PRAGMA cache_size takes
+# it): the indexes of a million answers then stay in memory.
+_SQLITE_CACHE_KIB = -262144
 
 #: The staged columns of an answer, in the order of a staged row.
 ROW_COLUMNS = ("n", "token", "person_key", "score", "comment", "language", "properties",
                "tags", "name", "email", "external_id", "created_at")
 _ROW_TYPES = {
-    "postgresql": ("bigint", "text", "text", "smallint", "text", "text", "text", "text",
+    "postgresql": ("bigint PRIMARY KEY", "text", "text", "smallint", "text", "text", "text", "text",
                    "text", "text", "text", "timestamptz"),
-    "sqlite": ("integer", "text", "text", "integer", "text", "text", "text", "text", "text",
-               "text", "text", "text"),
+    "sqlite": ("integer PRIMARY KEY", "text", "text", "integer", "text", "text", "text",
+               "text", "text", "text", "text", "text"),
 }
 
 
@@ -67,18 +70,22 @@ class Stage:
         for table in (ROWS, PEOPLE, NOTES):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
-    def _datetime(self, value: datetime) -> Any:
-        return value if self.vendor == "postgresql" else \
-            connection.ops.adapt_datetimefield_value(value)
+    @staticmethod
+    def timestamp_suffix() -> str:
+        """What follows ``YYYY-MM-DD HH:MM:SS.ffffff`` (UTC) in a staged timestamp: the
+        offset for PostgreSQL; nothing for SQLite, where Django keeps UTC without one."""
+        return "+00" if connection.vendor == "postgresql" else ""
+
+    @classmethod
+    def timestamp(cls, value: datetime) -> str:
+        """``value`` (aware) as staged timestamp text."""
+        utc = value.astimezone(UTC)
+        return utc.strftime("%Y-%m-%d %H:%M:%S.%f") + cls.timestamp_suffix()
 
     def add_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Stage answers: tuples in the order of :data:`ROW_COLUMNS` (``created_at`` an
-        aware datetime)."""
-        if not rows:
-            return
-        last = len(ROW_COLUMNS) - 1
-        self._write(ROWS, ROW_COLUMNS, [(*row[:last], self._datetime(row[last]))
-                                        for row in rows])
+        """Stage answers: tuples in the order of :data:`ROW_COLUMNS` (``created_at`` as
+        :meth:`timestamp` writes it)."""
+        self._write(ROWS, ROW_COLUMNS, rows)
         self.rows += len(rows)
 
     def add_notes(self, notes: Sequence[tuple[str, str]]) -> None:
@@ -106,24 +113,74 @@ class Stage:
     def move(self, *, survey: Any, channel: str, now: datetime) -> tuple[int, int]:
         """Insert the staged answers, their requests and notes into the survey's tables;
         return how many answers and notes. Call it inside the import's transaction."""
-        jsonb = "::jsonb" if self.vendor == "postgresql" else ""
-        at = self._datetime(now)
+        if self.vendor == "postgresql":
+            return self._move_postgresql(survey, channel, now)
+        with connection.cursor() as cursor:
+            # The transaction holds SQLite's write lock: the next ids are this import's.
+            cursor.execute("SELECT coalesce(max(id), 0) FROM surveys_surveyrequest")
+            base = int(cursor.fetchone()[0])
+            cursor.execute("PRAGMA cache_size")
+            cache = int(cursor.fetchone()[0])
+            cursor.execute(f"PRAGMA cache_size = {_SQLITE_CACHE_KIB}")
+        try:
+            return self._move(survey, channel, now, jsonb="", at=self.timestamp(now),
+                              base=base)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {cache}")
+
+    def _move_postgresql(self, survey: Any, channel: str, now: datetime) -> tuple[int, int]:
+        # The requests' ids come from their sequence; the answers find theirs by token in
+        # what the insert returns (a hash join, no lookups in the table's index).
         with connection.cursor() as cursor:
             cursor.execute(
-                "INSERT INTO surveys_surveyrequest (survey_id, person_id, token, channel, "
-                "properties, language, created_at) "
-                f"SELECT %s, p.person_id, s.token, %s, s.properties{jsonb}, s.language, %s "
-                f"FROM {ROWS} s LEFT JOIN {PEOPLE} p ON p.key = s.person_key ORDER BY s.n",
-                [survey.pk, channel, at])
+                "WITH made AS (INSERT INTO surveys_surveyrequest (survey_id, person_id, token, "
+                "channel, properties, language, created_at) "
+                "SELECT %s, p.person_id, s.token, %s, s.properties::jsonb, s.language, %s "
+                f"FROM {ROWS} s LEFT JOIN {PEOPLE} p ON p.key = s.person_key ORDER BY s.n "
+                "RETURNING id, person_id, token) "
+                "INSERT INTO surveys_response (organisation_id, survey_id, request_id, "
+                "person_id, score, comment, answers, language, channel, location, "
+                "person_properties, tags, respondent_name, respondent_email, external_id, "
+                "created_at, updated_at) "
+                "SELECT %s, %s, made.id, made.person_id, s.score, s.comment, '{}'::jsonb, "
+                "s.language, %s, '', s.properties::jsonb, s.tags::jsonb, s.name, s.email, "
+                f"s.external_id, s.created_at, %s FROM made JOIN {ROWS} s "
+                "ON s.token = made.token ORDER BY s.n",
+                [survey.pk, channel, now, survey.organisation_id, survey.pk, channel, now])
+            created = cursor.rowcount
+            cursor.execute(
+                "INSERT INTO followup_note (response_id, author_id, text, created_at) "
+                f"SELECT a.id, NULL, t.text, %s FROM {NOTES} t "
+                "JOIN surveys_surveyrequest r ON r.token = t.token "
+                "JOIN surveys_response a ON a.request_id = r.id", [now])
+            notes = cursor.rowcount
+        return int(created), int(notes)
+
+    def _move(self, survey: Any, channel: str, now: datetime, *, jsonb: str, at: Any,
+              base: int | None = None) -> tuple[int, int]:
+        # SQLite: ids given (base + row number), so the answers find their request
+        # without a join; PostgreSQL: ids from the sequence, found again by token.
+        request_id = "" if base is None else "id, "
+        request_value = "" if base is None else f"{base} + s.n, "
+        join = ("JOIN surveys_surveyrequest r ON r.token = s.token" if base is None else "")
+        request_ref = "r.id, r.person_id" if base is None else f"{base} + s.n, p.person_id"
+        people = "" if base is None else f"LEFT JOIN {PEOPLE} p ON p.key = s.person_key"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO surveys_surveyrequest ({request_id}survey_id, person_id, token, "
+                "channel, properties, language, created_at) "
+                f"SELECT {request_value}%s, p.person_id, s.token, %s, s.properties{jsonb}, "
+                f"s.language, %s FROM {ROWS} s LEFT JOIN {PEOPLE} p ON p.key = s.person_key "
+                "ORDER BY s.n", [survey.pk, channel, at])
             cursor.execute(
                 "INSERT INTO surveys_response (organisation_id, survey_id, request_id, "
                 "person_id, score, comment, answers, language, channel, location, "
                 "person_properties, tags, respondent_name, respondent_email, external_id, "
                 "created_at, updated_at) "
-                f"SELECT %s, %s, r.id, r.person_id, s.score, s.comment, %s{jsonb}, "
+                f"SELECT %s, %s, {request_ref}, s.score, s.comment, %s{jsonb}, "
                 f"s.language, %s, '', s.properties{jsonb}, s.tags{jsonb}, s.name, s.email, "
-                f"s.external_id, s.created_at, %s FROM {ROWS} s "
-                "JOIN surveys_surveyrequest r ON r.token = s.token ORDER BY s.n",
+                f"s.external_id, s.created_at, %s FROM {ROWS} s {join} {people} ORDER BY s.n",
                 [survey.organisation_id, survey.pk, "{}", channel, at])
             created = cursor.rowcount
             cursor.execute(

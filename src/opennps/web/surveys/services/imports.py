@@ -36,7 +36,7 @@ from opennps.web.conf import opennps_settings
 
 from .. import events
 from ..models import Channel, Response, Survey
-from ..models._tokens import new_token
+from ..models._tokens import TOKEN_BYTES
 from ._staging import Stage, as_json
 
 ERRORS_SHOWN = 10
@@ -95,20 +95,20 @@ class ImportReport:
         return cls(**values)
 
 
-def _text(value: object) -> str:
-    return "" if value is None else str(value).strip()
+def new_tokens(count: int) -> list[str]:
+    """``count`` tokens as :func:`~..models._tokens.new_token` makes them, from one read of
+    the system's random source."""
+    import base64
+
+    data = os.urandom(TOKEN_BYTES * count)
+    return [base64.urlsafe_b64encode(data[i:i + TOKEN_BYTES]).decode("ascii")
+            for i in range(0, len(data), TOKEN_BYTES)]
 
 
 def _json_value(value: object) -> object:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     return str(value)
-
-
-def _aware(value: object, default: datetime) -> datetime:
-    if isinstance(value, datetime):
-        return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)
-    return default
 
 
 @lru_cache(maxsize=65536)
@@ -199,23 +199,55 @@ def _plan(dataset: Any) -> _Plan:
                  properties=[c for c in dataset.columns if c not in used and c.strip()])
 
 
+def _shape_sql(dataset: Any, plan: _Plan, *, timestamp: str) -> str:
+    """The query that reads the file as the rows :meth:`_Reader.check` takes: the cells
+    trimmed, the date as the database's timestamp text, the properties as JSON."""
+    from opennps.io import DATE_COLUMN, INVALID_DATE_COLUMN
+    from opennps.io._dataset import quote_identifier, quote_literal
+
+    def text(column: str | None) -> str:
+        if not column:
+            return "NULL"
+        return f"NULLIF(trim(CAST({quote_identifier(column)} AS VARCHAR)), '')"
+
+    roles = plan.contact_roles
+    entries = ", ".join(f"{{'k': {quote_literal(column)}, 'v': {text(column)}}}"
+                        for column in plan.properties)
+    properties = (f"to_json(map_from_entries(list_filter([{entries}], e -> e.v IS NOT NULL)))"
+                  if entries else "'{}'")
+    date = (f"strftime({DATE_COLUMN}, '%Y-%m-%d %H:%M:%S.%f') || {quote_literal(timestamp)}")
+    columns = [quote_identifier(plan.score), date, INVALID_DATE_COLUMN, text(plan.date),
+               f"coalesce({text(plan.comment)}, '')", text(plan.id), text(roles.get("email")),
+               text(roles.get("phone")), text(roles.get("name")), text(plan.language),
+               text(plan.tags), text(plan.notes), text(plan.json_properties), properties]
+    return f"SELECT {', '.join(columns)} FROM ({dataset.sql()})"
+
+
 class _Reader:
     """Checks the rows of one file and stages the valid ones."""
 
     def __init__(self, survey: Survey, dataset: Any, report: ImportReport, *,
-                 language: str | None, stage: Stage | None, known: set[str]) -> None:
-        from opennps.io import DATE_COLUMN, INVALID_DATE_COLUMN
+                 language: str | None, stage: Stage | None, known: set[str],
+                 skip_invalid: bool) -> None:
+        from opennps.io import describe_date_problem, describe_score_problem
 
         self.survey, self.dataset, self.report, self.stage = survey, dataset, report, stage
         self.plan = _plan(dataset)
         self.language = language
+        self.skip_invalid = skip_invalid
         self.known, self.seen = known, set[str]()
         self.limit = opennps_settings()["COMMENT_MAX_CHARS"]
         self.now = timezone.now()
+        self.now_text = Stage.timestamp(self.now)
         self.contacts: dict[str, Any] = {}
         self.rows: list[tuple[Any, ...]] = []
         self.notes: list[tuple[str, str]] = []
-        self.date_column, self.invalid_column = DATE_COLUMN, INVALID_DATE_COLUMN
+        self.scores: dict[object, int | None] = {}
+        self.tokens: list[str] = []
+        self.describe_score, self.describe_date = describe_score_problem, describe_date_problem
+
+    def sql(self) -> str:
+        return _shape_sql(self.dataset, self.plan, timestamp=Stage.timestamp_suffix())
 
     def fault(self, fault: RowFault) -> None:
         self.report.invalid += 1
@@ -226,27 +258,32 @@ class _Reader:
     def writing(self) -> bool:
         return self.stage is not None and (self.report.ok or self.skip_invalid)
 
-    skip_invalid = False
+    def _score(self, raw: object) -> int | None:
+        try:
+            return self.scores[raw]
+        except KeyError:
+            score = self.dataset.scale.parse(raw)
+            if len(self.scores) < 1000:
+                self.scores[raw] = score
+            return score
+        except TypeError:  # an unhashable value
+            return None
 
-    def check(self, number: int, record: dict[str, Any]) -> None:
-        from opennps.io import describe_date_problem, describe_score_problem, parse_score
-
+    def check(self, number: int, row: tuple[Any, ...]) -> None:
+        (raw, date, bad_date, raw_date, comment, key, email, phone, name, language, tags,
+         notes, json_properties, properties) = row
         plan, dataset = self.plan, self.dataset
-        raw = record[plan.score]
-        score = parse_score(raw, dataset.scale)
+        score = self._score(raw)
         if score is None:
             self.fault(RowFault(number, plan.score, _json_text(raw), Fault.SCORE,
-                                describe_score_problem(row=number, column=plan.score,
-                                                       value=raw, scale=dataset.scale,
-                                                       name=dataset.name)))
+                                self.describe_score(row=number, column=plan.score, value=raw,
+                                                    scale=dataset.scale, name=dataset.name)))
             return
-        if record.get(self.invalid_column):
-            value = record.get(plan.date or "")
-            self.fault(RowFault(number, plan.date or "", _json_text(value), Fault.DATE,
-                                describe_date_problem(row=number, column=plan.date or "",
-                                                      value=value, name=dataset.name)))
+        if bad_date:
+            self.fault(RowFault(number, plan.date or "", raw_date, Fault.DATE,
+                                self.describe_date(row=number, column=plan.date or "",
+                                                   value=raw_date, name=dataset.name)))
             return
-        comment = _text(record.get(plan.comment)) if plan.comment else ""
         if len(comment) > self.limit:
             self.fault(RowFault(
                 number, plan.comment or "", comment[:40] + "…", Fault.COMMENT,
@@ -255,27 +292,46 @@ class _Reader:
                                                "length": len(comment), "limit": self.limit},
                 _("Shorten it.")))
             return
-        contact = self._contact(number, record)
+        contact = self._contact(number, email, phone, name) if email or phone else None
         if contact is False:
             return
-        key = _text(record.get(plan.id)) if plan.id else ""
-        if key and (key in self.known or key in self.seen):
-            self.report.already_imported += 1
-            return
+        key = key or ""
         if key:
+            if key in self.known or key in self.seen:
+                self.report.already_imported += 1
+                return
             self.seen.add(key)
         if not self.writing:
             return
-        self._stage(number, record, score, comment, key, contact)
+        if json_properties:
+            properties = as_json({**_json_properties(json_properties), **json.loads(properties)})
+        if contact is not None:
+            from opennps.web.people.imports import merge_contacts
 
-    def _contact(self, number: int, record: dict[str, Any]) -> Any:
-        """The row's contact (staged by key), None for an anonymous row, False at fault."""
+            contact.properties.update({k: str(v) for k, v in json.loads(properties).items()})
+            merge_contacts(self.contacts, contact)
+        if not self.tokens:
+            self.tokens = new_tokens(BATCH)
+        token = self.tokens.pop()
+        if notes:
+            self.notes.extend((token, note) for note in parse_notes(notes))
+        self.rows.append((
+            number, token, contact.key if contact is not None else None, score, comment,
+            self._language(language, comment), properties,
+            as_json(parse_tags(tags)) if tags else "[]",
+            contact.name[:255] if contact is not None else "",
+            contact.email if contact is not None else "", key[:200], date or self.now_text))
+        if len(self.rows) >= BATCH:
+            self.flush()
+
+    def _contact(self, number: int, email: str | None, phone: str | None,
+                 name: str | None) -> Any:
+        """The row's contact, or False when it is at fault."""
         from opennps.web.people.imports import check_contact
 
         roles = self.plan.contact_roles
-        cells = {column: _text(record.get(column)) for column in roles.values()}
-        if not any(cells.get(roles[role]) for role in ("email", "phone") if role in roles):
-            return None
+        cells = {roles[role]: value or "" for role, value in
+                 (("email", email), ("phone", phone), ("name", name)) if role in roles}
         row, errors = check_contact(cells, number, roles)
         if errors:
             first = errors[0]
@@ -288,49 +344,20 @@ class _Reader:
             return False
         return row
 
-    def _stage(self, number: int, record: dict[str, Any], score: int, comment: str,
-               key: str, contact: Any) -> None:
-        plan = self.plan
-        properties: dict[str, object] = {}
-        if plan.json_properties:
-            properties.update(_json_properties(_text(record.get(plan.json_properties))))
-        for column in plan.properties:
-            value = _json_value(record.get(column))
-            if value is not None and value != "":
-                properties[column] = value.strip() if isinstance(value, str) else value
-        if contact is not None:
-            from opennps.web.people.imports import merge_contacts
-
-            contact.properties.update({k: str(v) for k, v in properties.items()})
-            merge_contacts(self.contacts, contact)
-        tags = parse_tags(_text(record.get(plan.tags))) if plan.tags else []
-        token = new_token()
-        if plan.notes:
-            self.notes.extend((token, note) for note in
-                              parse_notes(_text(record.get(plan.notes))))
-        self.rows.append((
-            number, token, contact.key if contact is not None else None, score, comment,
-            self._language(record, comment), as_json(properties), as_json(tags),
-            contact.name[:255] if contact is not None else "",
-            contact.email if contact is not None else "", key[:200],
-            _aware(record.get(self.date_column), self.now)))
-        if len(self.rows) >= BATCH:
-            self.flush()
-
-    def _language(self, record: dict[str, Any], comment: str) -> str:
+    def _language(self, cell: str | None, comment: str) -> str:
         from opennps.web.surveys.services.language import supported
 
         if self.language:
             return self.language
-        if self.plan.language:
-            found = supported(_text(record.get(self.plan.language)))
+        if cell:
+            found = supported(cell)
             if found:
                 return found
         if comment:
             found = supported(_detected(comment))
             if found:
                 return found
-        return self.survey.default_language
+        return str(self.survey.default_language)
 
     def flush(self) -> None:
         if self.stage is not None:
@@ -364,12 +391,11 @@ def _scan(reader: _Reader, progress: Progress | None) -> None:
     con = duckdb.connect(config={"threads": 1})
     number = 0
     try:
-        cursor = con.execute(dataset.sql())
-        names = [column[0] for column in cursor.description]
+        cursor = con.execute(reader.sql())
         while batch := cursor.fetchmany(BATCH):
             for values in batch:
                 number += 1
-                reader.check(number, dict(zip(names, values, strict=True)))
+                reader.check(number, values)
             if progress is not None:
                 progress(number, total)
     except duckdb.Error as error:
@@ -416,8 +442,8 @@ def import_responses(
                     .values_list("external_id", flat=True)) if dataset.id_column else set()
         with Stage() as stage:
             reader = _Reader(survey, dataset, report, language=language,
-                             stage=None if dry_run else stage, known=known)
-            reader.skip_invalid = skip_invalid
+                             stage=None if dry_run else stage, known=known,
+                             skip_invalid=skip_invalid)
             report.columns.update({f"person {role}": column for role, column
                                    in reader.plan.contact_roles.items()})
             _scan(reader, progress)
