@@ -10,10 +10,10 @@ from django.test import TestCase
 from django.urls import reverse
 
 from opennps.web.jobs.worker import drain
+from opennps.web.surveys.forms import ImportForm
 from opennps.web.surveys.models import ImportJob, ImportStatus, Response, SurveyRequest
 from opennps.web.surveys.services.imports import Fault, import_responses
 from opennps.web.surveys.views.imports import explain_fault
-from opennps.web.surveys.forms import ImportForm
 
 from .factories import make_organisation, make_survey, make_user
 

@@ -32,8 +32,9 @@ class Header:
     text of column ``i`` (the name, the question text, the import id) for column
     detection; ``hints`` maps a role ("score", "date", "comment", "id", and for Delighted
     "email", "name", "phone", "tags", "notes", "properties" and "skip", the columns that
-    are the vendor's own bookkeeping) to the columns the vendor uses for it, best first; ``day_first`` is the vendor's date order
-    (``False``: month first, as in SurveyMonkey's US dates; ``None``: unknown).
+    are the vendor's own bookkeeping) to the columns the vendor uses for it, best first;
+    ``day_first`` is the vendor's date order (``False``: month first, as in SurveyMonkey's
+    US dates; ``None``: unknown).
     """
 
     layout: str

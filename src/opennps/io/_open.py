@@ -341,16 +341,16 @@ def _dataset(con: duckdb.DuckDBPyConnection, read: _Source, *, name: str, format
             if reader is not None:
                 date = candidate
                 break
-    taken = {score, date, comment, id}
+    used = {score, date, comment, id}
     vendor = {role: found[0] for role, found in hints.items()
-              if role in _VENDOR_ROLES and found and found[0] not in taken}
+              if role in _VENDOR_ROLES and found and found[0] not in used}
     return Dataset(name=name, format=format, layout=header.layout, encoding=read.encoding,
                    delimiter=read.delimiter, columns=columns, score_column=score,
                    date_column=date, comment_column=comment, id_column=id, scale=scale,
                    size_bytes=size, source=read.sql, date_reader=reader, native_date=native,
                    workdir=workdir, sheet=read.sheet, vendor_columns=vendor,
                    bookkeeping_columns=tuple(column for column in hints.get("skip", ())
-                                             if column not in taken))
+                                             if column not in used))
 
 
 def _date_reader(con: duckdb.DuckDBPyConnection, read: _Source, column: str,

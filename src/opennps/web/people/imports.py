@@ -11,6 +11,7 @@ valid rows are written and the report lists every row skipped.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,7 +171,7 @@ def _clean(value: str | None) -> str:
     return (value or "").strip()
 
 
-def _check(record: dict[str, str | None], number: int, roles: dict[str, str],
+def _check(record: Mapping[str, str | None], number: int, roles: dict[str, str],
            property_columns: list[str], region: str | None) -> tuple[_Row, list[RowError]]:
     row, errors = _Row(number), []
 
@@ -292,7 +293,7 @@ def import_people(
     return report
 
 
-def check_contact(record: dict[str, str | None], number: int, roles: dict[str, str],
+def check_contact(record: Mapping[str, str | None], number: int, roles: dict[str, str],
                   region: str | None = None) -> tuple[_Row, list[RowError]]:
     """Check the contact cells (email, phone, name, language, time zone) of one row of
     another file (an answer export) as a row of a contacts file: the person of the row,

@@ -81,19 +81,19 @@ def run_job(job_id: int, *, dry_run: bool = False) -> str:
                                                        status=status)
 
     def stored(report: ImportReport) -> None:
-        _finish(job, ImportStatus.DONE, report=report)
+        _finish(job, str(ImportStatus.DONE), report=report)
 
     try:
         with _i18n.override(language), _django_language(language):
             report = import_responses(job.survey, path, name=job.file_name,
                                       progress=progress, on_stored=stored, **options)
     except OpenNPSError as error:
-        _finish(job, ImportStatus.FAILED, error=error)
-        return ImportStatus.FAILED
+        _finish(job, str(ImportStatus.FAILED), error=error)
+        return str(ImportStatus.FAILED)
     if not _is_done(job):  # nothing was stored: rows at fault, or none new
-        _finish(job, ImportStatus.DONE, report=report)
+        _finish(job, str(ImportStatus.DONE), report=report)
     _remove(path)
-    return ImportStatus.DONE
+    return str(ImportStatus.DONE)
 
 
 def _django_language(language: str) -> Any:

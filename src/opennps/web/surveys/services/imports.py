@@ -22,7 +22,6 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -275,18 +274,18 @@ class _Reader:
         plan, dataset = self.plan, self.dataset
         score = self._score(raw)
         if score is None:
-            self.fault(RowFault(number, plan.score, _json_text(raw), Fault.SCORE,
+            self.fault(RowFault(number, plan.score, _json_text(raw), str(Fault.SCORE),
                                 self.describe_score(row=number, column=plan.score, value=raw,
                                                     scale=dataset.scale, name=dataset.name)))
             return
         if bad_date:
-            self.fault(RowFault(number, plan.date or "", raw_date, Fault.DATE,
+            self.fault(RowFault(number, plan.date or "", raw_date, str(Fault.DATE),
                                 self.describe_date(row=number, column=plan.date or "",
                                                    value=raw_date, name=dataset.name)))
             return
         if len(comment) > self.limit:
             self.fault(RowFault(
-                number, plan.comment or "", comment[:40] + "…", Fault.COMMENT,
+                number, plan.comment or "", comment[:40] + "…", str(Fault.COMMENT),
                 _("row %(row)s of %(name)s: the comment has %(length)s characters; at most "
                   "%(limit)s are allowed.") % {"row": number, "name": dataset.name,
                                                "length": len(comment), "limit": self.limit},
@@ -335,7 +334,7 @@ class _Reader:
         row, errors = check_contact(cells, number, roles)
         if errors:
             first = errors[0]
-            self.fault(RowFault(number, first.column, first.value, Fault.CONTACT,
+            self.fault(RowFault(number, first.column, first.value, str(Fault.CONTACT),
                                 _("row %(row)s, column '%(column)s' of %(name)s: %(problem)s "
                                   "(%(value)s).") % {
                                     "row": number, "column": first.column,
@@ -477,7 +476,7 @@ def _store(survey: Survey, stage: Stage, reader: _Reader, report: ImportReport,
                 if key:
                     keys.setdefault(key, person.pk)
         stage.add_people(keys.items())
-    report.created, report.notes = stage.move(survey=survey, channel=Channel.IMPORT, now=now)
+    report.created, report.notes = stage.move(survey=survey, channel=str(Channel.IMPORT), now=now)
     # Sent inside the transaction, which may commit long after ``now``: the dashboard then
     # recounts from ``now``, and the themes tag the new answers once it commits.
     events.send(survey, events.Change.IMPORT, None, now)
