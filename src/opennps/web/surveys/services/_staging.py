@@ -28,11 +28,12 @@ _SQLITE_CACHE_KIB = -262144
 #: The staged columns of an answer, in the order of a staged row.
 ROW_COLUMNS = ("n", "token", "person_key", "score", "comment", "language", "properties",
                "tags", "name", "email", "external_id", "created_at")
+_STAGED_COLUMNS = (*ROW_COLUMNS, "request_id")
 _ROW_TYPES = {
     "postgresql": ("bigint PRIMARY KEY", "text", "text", "smallint", "text", "text", "text", "text",
-                   "text", "text", "text", "timestamptz"),
+                   "text", "text", "text", "timestamptz", "bigint"),
     "sqlite": ("integer PRIMARY KEY", "text", "text", "integer", "text", "text", "text",
-               "text", "text", "text", "text", "text"),
+               "text", "text", "text", "text", "text", "integer"),
 }
 
 
@@ -51,7 +52,7 @@ class Stage:
 
     def __enter__(self) -> Stage:
         types = _ROW_TYPES["postgresql" if self.vendor == "postgresql" else "sqlite"]
-        columns = ", ".join(f"{name} {kind}" for name, kind in zip(ROW_COLUMNS, types,
+        columns = ", ".join(f"{name} {kind}" for name, kind in zip(_STAGED_COLUMNS, types,
                                                                      strict=True))
         with connection.cursor() as cursor:
             self._drop(cursor)
@@ -85,7 +86,19 @@ class Stage:
     def add_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
         """Stage answers: tuples in the order of :data:`ROW_COLUMNS` (``created_at`` as
         :meth:`timestamp` writes it)."""
-        self._write(ROWS, ROW_COLUMNS, rows)
+        if not rows:
+            return
+        if self.vendor == "postgresql":
+            # Each answer's request id, taken from the sequence now: the move then needs no
+            # join to find it (ids of an import that fails are left unused).
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT nextval(pg_get_serial_sequence('surveys_surveyrequest', "
+                               "'id')) FROM generate_series(1, %s)", [len(rows)])
+                ids = [row[0] for row in cursor.fetchall()]
+            self._write(ROWS, _STAGED_COLUMNS, [(*row, request_id) for row, request_id
+                                                in zip(rows, ids, strict=True)])
+        else:
+            self._write(ROWS, ROW_COLUMNS, rows)
         self.rows += len(rows)
 
     def add_notes(self, notes: Sequence[tuple[str, str]]) -> None:
@@ -123,31 +136,29 @@ class Stage:
             cache = int(cursor.fetchone()[0])
             cursor.execute(f"PRAGMA cache_size = {_SQLITE_CACHE_KIB}")
         try:
-            return self._move(survey, channel, now, jsonb="", at=self.timestamp(now),
-                              base=base)
+            return self._move_sqlite(survey, channel, self.timestamp(now), base)
         finally:
             with connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = {cache}")
 
     def _move_postgresql(self, survey: Any, channel: str, now: datetime) -> tuple[int, int]:
-        # The requests' ids come from their sequence; the answers find theirs by token in
-        # what the insert returns (a hash join, no lookups in the table's index).
         with connection.cursor() as cursor:
             cursor.execute(
-                "WITH made AS (INSERT INTO surveys_surveyrequest (survey_id, person_id, token, "
-                "channel, properties, language, created_at) "
-                "SELECT %s, p.person_id, s.token, %s, s.properties::jsonb, s.language, %s "
-                f"FROM {ROWS} s LEFT JOIN {PEOPLE} p ON p.key = s.person_key ORDER BY s.n "
-                "RETURNING id, person_id, token) "
+                "INSERT INTO surveys_surveyrequest (id, survey_id, person_id, token, channel, "
+                "properties, language, created_at) "
+                "SELECT s.request_id, %s, p.person_id, s.token, %s, s.properties::jsonb, "
+                f"s.language, %s FROM {ROWS} s LEFT JOIN {PEOPLE} p ON p.key = s.person_key "
+                "ORDER BY s.n", [survey.pk, channel, now])
+            cursor.execute(
                 "INSERT INTO surveys_response (organisation_id, survey_id, request_id, "
                 "person_id, score, comment, answers, language, channel, location, "
                 "person_properties, tags, respondent_name, respondent_email, external_id, "
                 "created_at, updated_at) "
-                "SELECT %s, %s, made.id, made.person_id, s.score, s.comment, '{}'::jsonb, "
+                "SELECT %s, %s, s.request_id, p.person_id, s.score, s.comment, '{}'::jsonb, "
                 "s.language, %s, '', s.properties::jsonb, s.tags::jsonb, s.name, s.email, "
-                f"s.external_id, s.created_at, %s FROM made JOIN {ROWS} s "
-                "ON s.token = made.token ORDER BY s.n",
-                [survey.pk, channel, now, survey.organisation_id, survey.pk, channel, now])
+                f"s.external_id, s.created_at, %s FROM {ROWS} s "
+                f"LEFT JOIN {PEOPLE} p ON p.key = s.person_key ORDER BY s.n",
+                [survey.organisation_id, survey.pk, channel, now])
             created = cursor.rowcount
             cursor.execute(
                 "INSERT INTO followup_note (response_id, author_id, text, created_at) "
@@ -157,31 +168,26 @@ class Stage:
             notes = cursor.rowcount
         return int(created), int(notes)
 
-    def _move(self, survey: Any, channel: str, now: datetime, *, jsonb: str, at: Any,
-              base: int | None = None) -> tuple[int, int]:
-        # SQLite: ids given (base + row number), so the answers find their request
-        # without a join; PostgreSQL: ids from the sequence, found again by token.
-        request_id = "" if base is None else "id, "
-        request_value = "" if base is None else f"{base} + s.n, "
-        join = ("JOIN surveys_surveyrequest r ON r.token = s.token" if base is None else "")
-        request_ref = "r.id, r.person_id" if base is None else f"{base} + s.n, p.person_id"
-        people = "" if base is None else f"LEFT JOIN {PEOPLE} p ON p.key = s.person_key"
+    def _move_sqlite(self, survey: Any, channel: str, at: str, base: int) -> tuple[int, int]:
+        # The ids are given (base + row number), so the answers find their request without
+        # a join.
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO surveys_surveyrequest ({request_id}survey_id, person_id, token, "
-                "channel, properties, language, created_at) "
-                f"SELECT {request_value}%s, p.person_id, s.token, %s, s.properties{jsonb}, "
-                f"s.language, %s FROM {ROWS} s LEFT JOIN {PEOPLE} p ON p.key = s.person_key "
-                "ORDER BY s.n", [survey.pk, channel, at])
+                "INSERT INTO surveys_surveyrequest (id, survey_id, person_id, token, channel, "
+                "properties, language, created_at) "
+                f"SELECT {base} + s.n, %s, p.person_id, s.token, %s, s.properties, s.language, "
+                f"%s FROM {ROWS} s LEFT JOIN {PEOPLE} p ON p.key = s.person_key ORDER BY s.n",
+                [survey.pk, channel, at])
             cursor.execute(
                 "INSERT INTO surveys_response (organisation_id, survey_id, request_id, "
                 "person_id, score, comment, answers, language, channel, location, "
                 "person_properties, tags, respondent_name, respondent_email, external_id, "
                 "created_at, updated_at) "
-                f"SELECT %s, %s, {request_ref}, s.score, s.comment, %s{jsonb}, "
-                f"s.language, %s, '', s.properties{jsonb}, s.tags{jsonb}, s.name, s.email, "
-                f"s.external_id, s.created_at, %s FROM {ROWS} s {join} {people} ORDER BY s.n",
-                [survey.organisation_id, survey.pk, "{}", channel, at])
+                f"SELECT %s, %s, {base} + s.n, p.person_id, s.score, s.comment, '{{}}', "
+                "s.language, %s, '', s.properties, s.tags, s.name, s.email, s.external_id, "
+                f"s.created_at, %s FROM {ROWS} s LEFT JOIN {PEOPLE} p "
+                "ON p.key = s.person_key ORDER BY s.n",
+                [survey.organisation_id, survey.pk, channel, at])
             created = cursor.rowcount
             cursor.execute(
                 "INSERT INTO followup_note (response_id, author_id, text, created_at) "
