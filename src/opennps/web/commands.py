@@ -224,7 +224,8 @@ def createuser(email: str, organisation: str, role: str, password: str | None,
 @option("--sheet", help=gettext_noop("Sheet of an XLSX workbook, by name or number from 1 "
                                      "(default: the first with a score column)."))
 @option("--language", type=click.Choice(["en", "pl", "ru", "fi", "lt", "sv"]),
-        help=gettext_noop("Language of the answers (default: the survey's)."))
+        help=gettext_noop("Language of all the answers (default: detected from each "
+                          "comment, else the survey's)."))
 @option("--skip-invalid", is_flag=True,
         help=gettext_noop("Store the valid rows and report the invalid ones."))
 @option("--dry-run", is_flag=True, help=gettext_noop("Check the file; store nothing."))
