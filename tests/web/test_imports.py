@@ -313,6 +313,21 @@ class ImportPageTests(TestCase):
         page = self.client.get(reverse("surveys:import-status", args=[other.pk, job.pk]))
         self.assertEqual(page.status_code, 404)
 
+    def test_an_unexpected_failure_ends_the_waiting_and_stores_nothing(self) -> None:
+        from unittest import mock
+
+        from opennps.web.surveys.services import import_jobs
+
+        job = self.upload(GOOD)
+        with mock.patch.object(import_jobs, "import_responses",
+                               side_effect=RuntimeError("disk full")), \
+                self.assertRaises(RuntimeError):
+            import_jobs.run_job(job.pk)
+        page = self.status(job)
+        self.assertNotContains(page, 'http-equiv="refresh"')
+        self.assertContains(page, "The import stopped: RuntimeError. Nothing was stored")
+        self.assertFalse(Response.objects.exists())
+
     def test_a_task_run_again_after_it_finished_imports_nothing_more(self) -> None:
         from opennps.web.surveys.services.import_jobs import run_job
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from opennps import _i18n
 from opennps.errors import OpenNPSError
@@ -83,13 +84,28 @@ def run_job(job_id: int, *, dry_run: bool = False) -> str:
     def stored(report: ImportReport) -> None:
         _finish(job, str(ImportStatus.DONE), report=report)
 
+    from opennps.web.audit.services import Actor, acting_as
+
     try:
-        with _i18n.override(language), _django_language(language):
+        with _i18n.override(language), _django_language(language), \
+                acting_as(Actor(user=job.created_by) if job.created_by else Actor()):
             report = import_responses(job.survey, path, name=job.file_name,
                                       progress=progress, on_stored=stored, **options)
     except OpenNPSError as error:
         _finish(job, str(ImportStatus.FAILED), error=error)
         return str(ImportStatus.FAILED)
+    except Exception as error:
+        # Nothing was stored (one transaction); the page says so instead of waiting, and
+        # the task fails with the error for the worker's log and the admin.
+        with _django_language(language):
+            message = _("The import stopped: %(error)s. Nothing was stored; upload the file "
+                        "again, or ask the administrator to look at the worker's log."
+                        ) % {"error": type(error).__name__}
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now(), error=message,
+            report={"error": {"kind": type(error).__name__, "problem": message,
+                              "role": None, "column": None, "options": []}})
+        raise
     if not _is_done(job):  # nothing was stored: rows at fault, or none new
         _finish(job, str(ImportStatus.DONE), report=report)
     _remove(path)
