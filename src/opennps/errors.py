@@ -17,6 +17,11 @@ callers (the CLI, the web service) can catch one class and show its message::
 Messages follow one pattern: what, what is allowed, what was got, and where, and
 where it helps the fix: "score must be an integer from 0 to 10, got 11 (row 42, column
 Score of responses.csv)".
+
+A :class:`DataError` keeps what is wrong apart from how to fix it: ``problem`` is the
+what and where, the message adds the fix in the command line's terms (its options). A
+surface with other controls (the web upload form) shows ``problem`` and phrases the fix
+with its own fields, from the error's attributes (``role``, ``column``, ``row``, ``options``).
 """
 
 from __future__ import annotations
@@ -56,7 +61,17 @@ class SourceError(OpenNPSError):
 
 
 class DataError(OpenNPSError):
-    """The user's data cannot be used as it is."""
+    """The user's data cannot be used as it is.
+
+    ``problem`` is the message without its fix (the message itself when it has none);
+    ``options`` are the command-line options the fix names (e.g. ``("--delimiter",)``).
+    """
+
+    def __init__(self, message: str, *, problem: str | None = None,
+                 options: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.problem = problem if problem is not None else message
+        self.options = options
 
 
 class FileFormatError(DataError):
@@ -64,13 +79,20 @@ class FileFormatError(DataError):
 
 
 class MissingColumnError(DataError):
-    """A column the analysis needs is not in the data."""
+    """A column the analysis needs is not in the data.
+
+    ``role`` is what the column is for (``"score"``, ``"date"``, ``"comment"``, ``"id"``;
+    None when not known), ``column`` the name asked for (None when none was named and none
+    was found), ``found`` the columns the data has.
+    """
 
     def __init__(self, message: str, *, column: str | None = None,
-                 found: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
+                 found: tuple[str, ...] = (), role: str | None = None,
+                 problem: str | None = None, options: tuple[str, ...] = ()) -> None:
+        super().__init__(message, problem=problem, options=options)
         self.column = column
         self.found = found
+        self.role = role
 
 
 class InvalidValueError(DataError):
@@ -81,8 +103,9 @@ class InvalidValueError(DataError):
     """
 
     def __init__(self, message: str, *, row: int | None = None, column: str | None = None,
-                 value: object = None) -> None:
-        super().__init__(message)
+                 value: object = None, problem: str | None = None,
+                 options: tuple[str, ...] = ()) -> None:
+        super().__init__(message, problem=problem, options=options)
         self.row = row
         self.column = column
         self.value = value

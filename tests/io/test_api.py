@@ -21,7 +21,9 @@ def test_the_public_names_are_pinned_and_sorted() -> None:
         "LAYOUTS",
         "Table",
         "describe_date_error",
+        "describe_date_problem",
         "describe_score_error",
+        "describe_score_problem",
         "is_missing",
         "open_dataset",
         "open_table",
@@ -36,7 +38,7 @@ def test_open_dataset_takes_the_contract_options() -> None:
     parameters = inspect.signature(open_dataset).parameters
     assert list(parameters) == [
         "source", "format", "layout", "encoding", "delimiter", "score_column", "date_column",
-        "comment_column", "id_column", "scale", "stdin", "sheet", "con"]
+        "comment_column", "id_column", "scale", "stdin", "sheet", "con", "name"]
     assert parameters["scale"].default is NPS_SCALE
     assert all(parameter.kind is inspect.Parameter.KEYWORD_ONLY
                for name, parameter in parameters.items() if name != "source")

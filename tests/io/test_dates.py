@@ -34,6 +34,10 @@ def dates_file(tmp_path: Path, values: list[str], header: str = "Date") -> Path:
         (["2025-01-31T10:00:00Z", "2025-01-31 10:00:00+02:00", "2025-01-31 10:00:00"],
          "YYYY-MM-DD (ISO 8601) with UTC offsets, converted to UTC",
          [T(2025, 1, 31, 10), T(2025, 1, 31, 8), T(2025, 1, 31, 10)]),
+        # Delighted writes a space before an offset without a colon.
+        (["2026-03-01 10:00:00 +0100", "2026-03-01 23:30:00 -0500", "2026-03-02 08:00:00 Z"],
+         "YYYY-MM-DD (ISO 8601) with UTC offsets, converted to UTC",
+         [T(2026, 3, 1, 9), T(2026, 3, 2, 4, 30), T(2026, 3, 2, 8)]),
         (["31.01.2025", "1.2.2025 14:05", "03.02.2025 08:00:59"], "DD.MM.YYYY",
          [T(2025, 1, 31), T(2025, 2, 1, 14, 5), T(2025, 2, 3, 8, 0, 59)]),
         (["31/01/2025", "05/01/2025"], "DD/MM/YYYY", [T(2025, 1, 31), T(2025, 1, 5)]),

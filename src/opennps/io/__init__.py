@@ -13,7 +13,14 @@ required, row by row as text.
 from opennps.io._dataset import DATE_COLUMN, INVALID_DATE_COLUMN, Dataset
 from opennps.io._layouts import LAYOUTS
 from opennps.io._open import open_dataset
-from opennps.io._scores import describe_date_error, describe_score_error, is_missing, parse_score
+from opennps.io._scores import (
+    describe_date_error,
+    describe_date_problem,
+    describe_score_error,
+    describe_score_problem,
+    is_missing,
+    parse_score,
+)
 from opennps.io._sniff import FORMATS
 from opennps.io._table import Table, open_table
 
@@ -25,7 +32,9 @@ __all__ = [
     "LAYOUTS",
     "Table",
     "describe_date_error",
+    "describe_date_problem",
     "describe_score_error",
+    "describe_score_problem",
     "is_missing",
     "open_dataset",
     "open_table",

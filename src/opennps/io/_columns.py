@@ -213,24 +213,26 @@ def find_id(columns: Sequence[str], labels: Sequence[Sequence[str]],
     return None
 
 
-def find_column(wanted: str, columns: Sequence[str], *, option: str, name: str) -> str:
+def find_column(wanted: str, columns: Sequence[str], *, option: str, name: str,
+                role: str | None = None) -> str:
     """Return the column the user named: exact, else the one equal ignoring case and spaces.
 
     Raises
     ------
     MissingColumnError
-        No column has that name; the message lists the columns found and the option.
+        No column has that name; the message lists the columns found and the option
+        (``role`` and ``options`` tell other surfaces which of their fields it was).
     """
     if wanted in columns:
         return wanted
     folded = [column for column in columns if normalize_header(column) == normalize_header(wanted)]
     if len(folded) == 1:
         return folded[0]
+    problem = _("column '{column}' is not in {name}; columns found: {found}.").format(
+        column=wanted, name=name, found=quote_list(columns))
     raise MissingColumnError(
-        _("column '{column}' is not in {name}; columns found: {found}. Pass {option} with one "
-          "of these names.").format(column=wanted, name=name, found=quote_list(columns),
-                                     option=option),
-        column=wanted, found=tuple(columns),
+        problem + " " + _("Pass {option} with one of these names.").format(option=option),
+        column=wanted, found=tuple(columns), role=role, problem=problem, options=(option,),
     )
 
 

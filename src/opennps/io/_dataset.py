@@ -67,18 +67,21 @@ def scan_error(error: BaseException, name: str) -> FileFormatError:
     line, width = _CSV_LINE.search(text), _CSV_WIDTH.search(text)
     if line and width:
         found = int(width.group(2))
+        problem = ngettext("row {row} of {name} has {found} field but the header has "
+                           "{expected}.",
+                           "row {row} of {name} has {found} fields but the header has "
+                           "{expected}.", found
+                           ).format(row=int(line.group(1)) - 1, name=name, found=found,
+                                    expected=width.group(1))
         return FileFormatError(
-            ngettext("row {row} of {name} has {found} field but the header has {expected}. "
-                     "Quote the fields that contain the delimiter, or pass --delimiter if the "
-                     "file uses another one.",
-                     "row {row} of {name} has {found} fields but the header has {expected}. "
-                     "Quote the fields that contain the delimiter, or pass --delimiter if the "
-                     "file uses another one.", found
-                     ).format(row=int(line.group(1)) - 1, name=name, found=found,
-                              expected=width.group(1)))
+            problem + " " + _("Quote the fields that contain the delimiter, or pass "
+                              "--delimiter if the file uses another one."),
+            problem=problem, options=("--delimiter",))
+    problem = _("{name} cannot be read: {error}.").format(
+        name=name, error=text.strip().splitlines()[0])
     return FileFormatError(
-        _("{name} cannot be read: {error}. Check the file, or pass --format, --encoding or "
-          "--delimiter.").format(name=name, error=text.strip().splitlines()[0]))
+        problem + " " + _("Check the file, or pass --format, --encoding or --delimiter."),
+        problem=problem, options=("--format", "--encoding", "--delimiter"))
 
 
 class Dataset:
@@ -103,6 +106,13 @@ class Dataset:
         The columns holding each role (``score_column`` is always set).
     date_format : str or None
         How the dates are written, e.g. ``"DD.MM.YYYY"`` (None without a date column).
+    vendor_columns : dict of str to str
+        The vendor layout's further roles and the column holding each: ``"email"``,
+        ``"name"``, ``"phone"``, ``"tags"``, ``"notes"``, ``"properties"`` (a JSON object
+        of person properties), for Delighted exports; empty for generic files.
+    bookkeeping_columns : tuple of str
+        The vendor's own columns that are no data of the answer (Delighted's
+        "Permalink", "survey_type"…).
     scale : Scale
     size_bytes : int
         The size of the file as given.
@@ -112,8 +122,12 @@ class Dataset:
                  delimiter: str | None, columns: tuple[str, ...], score_column: str,
                  date_column: str | None, comment_column: str | None, id_column: str | None,
                  scale: Scale, size_bytes: int, source: str, date_reader: DateFormat | None,
-                 native_date: bool, workdir: Path | None, sheet: str | None = None) -> None:
+                 native_date: bool, workdir: Path | None, sheet: str | None = None,
+                 vendor_columns: dict[str, str] | None = None,
+                 bookkeeping_columns: tuple[str, ...] = ()) -> None:
         self.name = name
+        self.vendor_columns = dict(vendor_columns or {})
+        self.bookkeeping_columns = bookkeeping_columns
         self.sheet = sheet
         self.format = format
         self.layout = layout

@@ -26,6 +26,13 @@ _TIME = ("", " %H:%M", " %H:%M:%S", " %H:%M:%S.%f")
 _OFFSET = re.compile(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$",
                      re.IGNORECASE)
 _SQL_OFFSET = r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*([Zz]|[+-]\d{2}(:?\d{2})?)$"
+# DuckDB reads "10:00:00+01:00" and "10:00:00+0100" but not "10:00:00 +0100" (Delighted's
+# exports): the space before the offset goes.
+_SQL_SPACE = r"\s+([+-]\d{2}(:?\d{2})?|[Zz])$"
+
+
+def _braces(pattern: str) -> str:
+    return pattern.replace("{", "{{").replace("}", "}}")
 
 
 @dataclass(frozen=True)
@@ -55,8 +62,9 @@ def _strptime(key: str, label: str, date: str, *extra: str) -> DateFormat:
 ISO = DateFormat("iso", N_("YYYY-MM-DD (ISO 8601)"), "TRY_CAST({x} AS TIMESTAMP)")
 ISO_OFFSET = DateFormat(
     "iso", N_("YYYY-MM-DD (ISO 8601) with UTC offsets, converted to UTC"),
-    f"CASE WHEN regexp_matches({{x}}, '{_SQL_OFFSET.replace('{', '{{').replace('}', '}}')}') "
-    "THEN make_timestamp(epoch_us(TRY_CAST({x} AS TIMESTAMPTZ))) "
+    f"CASE WHEN regexp_matches({{x}}, '{_braces(_SQL_OFFSET)}') "
+    f"THEN make_timestamp(epoch_us(TRY_CAST(regexp_replace({{x}}, '{_braces(_SQL_SPACE)}', "
+    "'\\1') AS TIMESTAMPTZ))) "
     "ELSE TRY_CAST({x} AS TIMESTAMP) END",
 )
 DATE_FORMATS: tuple[DateFormat, ...] = (

@@ -279,10 +279,11 @@ def to_utf8(path: Path, *, encoding: str | None, name: str, workdir: Path) -> tu
 
 
 def _undecodable(path: Path, name: str, encoding: str, bad: _BadByte) -> FileFormatError:
+    problem = _("{name} cannot be read as {encoding}: byte 0x{byte:02X} at offset {offset} "
+                "(line {line}) is not valid there.").format(
+        name=name, encoding=encoding, byte=bad.byte, offset=bad.offset,
+        line=_line_of(path, bad.offset, encoding))
     return FileFormatError(
-        _("{name} cannot be read as {encoding}: byte 0x{byte:02X} at offset {offset} "
-          "(line {line}) is not valid there. Save the file as UTF-8, or pass --encoding "
-          "with the file's encoding (for example --encoding cp1250 or --encoding cp1251)."
-          ).format(name=name, encoding=encoding, byte=bad.byte, offset=bad.offset,
-                   line=_line_of(path, bad.offset, encoding))
-    )
+        problem + " " + _("Save the file as UTF-8, or pass --encoding with the file's "
+                          "encoding (for example --encoding cp1250 or --encoding cp1251)."),
+        problem=problem, options=("--encoding",))

@@ -30,9 +30,11 @@ class Header:
 
     ``columns`` are the data columns' unique names; ``labels[i]`` holds every header
     text of column ``i`` (the name, the question text, the import id) for column
-    detection; ``hints`` maps a role ("score", "date", "comment", "id") to the columns
-    the vendor uses for it, best first; ``day_first`` is the vendor's date order
-    (``False``: month first, as in SurveyMonkey's US dates; ``None``: unknown).
+    detection; ``hints`` maps a role ("score", "date", "comment", "id", and for Delighted
+    "email", "name", "phone", "tags", "notes", "properties" and "skip", the columns that
+    are the vendor's own bookkeeping) to the columns the vendor uses for it, best first;
+    ``day_first`` is the vendor's date order (``False``: month first, as in SurveyMonkey's
+    US dates; ``None``: unknown).
     """
 
     layout: str
@@ -143,7 +145,8 @@ def detect_layout(rows: Sequence[Sequence[str]]) -> str:
         return "surveymonkey"
     if "submit date (utc)" in first or ("#" in first and "network id" in first):
         return "typeform"
-    if "permalink" in first and first & {"score", "survey_type", "survey type"}:
+    if "score" in first and ("permalink" in first or "survey_type" in first
+                             or any(cell.startswith("delighted ") for cell in first)):
         return "delighted"
     return "generic"
 
@@ -183,9 +186,18 @@ def _hints(layout: str, columns: Sequence[str]) -> dict[str, tuple[str, ...]]:
     if layout == "typeform":
         return {"date": present("submit date (utc)", "start date (utc)"), "id": present("#")}
     if layout == "delighted":
+        # The dashboard's export ("Response ID", "Tags" as "a, b", one column per person
+        # property) and the API's shape written as CSV ("id", "tags" as JSON, the
+        # properties as one JSON object in "person_properties").
         return {"score": present("score"), "comment": present("comment"),
                 "date": present("created_at", "created at", "response timestamp", "date"),
-                "id": present("id", "response id")}
+                "id": present("id", "response id"), "email": present("email", "person email"),
+                "name": present("name", "person name"),
+                "phone": present("phone number", "phone_number", "phone"),
+                "tags": present("tags"), "notes": present("notes"),
+                "properties": present("person_properties", "person properties"),
+                "skip": present("permalink", "survey_type", "survey type", "updated_at",
+                                "updated at", "person", "additional_answers")}
     return {}
 
 

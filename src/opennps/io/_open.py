@@ -41,6 +41,7 @@ from opennps.io._sniff import (
 __all__ = ["open_dataset"]
 
 _DATE_SAMPLE = 1000
+_VENDOR_ROLES = ("email", "name", "phone", "tags", "notes", "properties")
 _STDIN = "<stdin>"
 
 
@@ -62,7 +63,8 @@ def open_dataset(source: str | os.PathLike[str], *, format: str | None = None,
                  date_column: str | None = None, comment_column: str | None = None,
                  id_column: str | None = None, scale: Scale = NPS_SCALE,
                  stdin: BinaryIO | None = None, sheet: str | None = None,
-                 con: duckdb.DuckDBPyConnection | None = None) -> Dataset:
+                 con: duckdb.DuckDBPyConnection | None = None,
+                 name: str | None = None) -> Dataset:
     """Open a file of responses (CSV, TSV, XLSX, Parquet, JSON, JSON Lines) for analysis.
 
     Parameters
@@ -89,6 +91,9 @@ def open_dataset(source: str | os.PathLike[str], *, format: str | None = None,
     con : duckdb.DuckDBPyConnection, optional
         The connection to inspect the file on (the caller's, left open; saves opening
         one). Default: a private connection, closed before returning.
+    name : str, optional
+        The file's name in messages, when ``source`` is a copy (an upload saved under
+        another name); default: ``source`` as given.
 
     Returns
     -------
@@ -124,7 +129,7 @@ def open_dataset(source: str | os.PathLike[str], *, format: str | None = None,
     own = con is None
     con = duckdb.connect() if con is None else con
     try:
-        name, path = _materialize(source, stdin, workdir)
+        name, path = _materialize(source, stdin, workdir, shown=name)
         size = path.stat().st_size
         if size == 0:
             raise FileFormatError(
@@ -164,20 +169,20 @@ def open_dataset(source: str | os.PathLike[str], *, format: str | None = None,
             con.close()
 
 
-def _materialize(source: str | os.PathLike[str], stdin: BinaryIO | None, workdir: Path
-                 ) -> tuple[str, Path]:
+def _materialize(source: str | os.PathLike[str], stdin: BinaryIO | None, workdir: Path,
+                 *, shown: str | None = None) -> tuple[str, Path]:
     given = os.fspath(source)
     if given == "-":
         path = workdir / "stdin"
         with path.open("wb") as out:
             shutil.copyfileobj(stdin if stdin is not None else sys.stdin.buffer, out, 1 << 20)
-        return _STDIN, path
+        return shown or _STDIN, path
     path = Path(given)
     if not path.is_file():
         raise FileFormatError(
             _("{name} does not exist or is not a file. Check the path, or pass - to read "
-              "standard input.").format(name=given))
-    return given, path
+              "standard input.").format(name=shown or given))
+    return shown or given, path
 
 
 def _text(con: duckdb.DuckDBPyConnection, path: Path, name: str, kind: str | None,
@@ -267,11 +272,11 @@ def _describe(con: duckdb.DuckDBPyConnection, relation: str, name: str, kind: st
     try:
         rows = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
     except duckdb.Error as error:
+        problem = _("{name} cannot be read as {format}: {error}.").format(
+            name=name, format=kind, error=str(error).strip().splitlines()[0])
         raise FileFormatError(
-            _("{name} cannot be read as {format}: {error}. Check the file, or pass --format "
-              "with its real format.").format(name=name, format=kind,
-                                               error=str(error).strip().splitlines()[0])
-        ) from None
+            problem + " " + _("Check the file, or pass --format with its real format."),
+            problem=problem, options=("--format",)) from None
     return [(str(row[0]), str(row[1])) for row in rows]
 
 
@@ -300,28 +305,34 @@ def _dataset(con: duckdb.DuckDBPyConnection, read: _Source, *, name: str, format
     header = read.header
     columns, labels, hints = header.columns, header.labels, header.hints
     if score is not None:
-        score = find_column(score, columns, option="--score-column", name=name)
+        score = find_column(score, columns, option="--score-column", name=name,
+                    role="score")
     else:
         score = find_score(columns, labels, scale, hints.get("score", ()))
         if score is None:
+            problem = _("no score column found in {name}: no header names a score (such as "
+                        "'Score', 'NPS' or 'How likely … recommend …'); columns found: "
+                        "{found}.").format(name=name, found=quote_list(columns))
             raise MissingColumnError(
-                _("no score column found in {name}: no header names a score (such as 'Score', "
-                  "'NPS' or 'How likely … recommend …'); columns found: {found}. Pass "
-                  "--score-column with the column that holds the 0–10 answers."
-                  ).format(name=name, found=quote_list(columns)),
-                column=None, found=columns)
+                problem + " " + _("Pass --score-column with the column that holds the 0–10 "
+                                  "answers."),
+                column=None, found=columns, role="score", problem=problem,
+                options=("--score-column",))
     if comment is not None:
-        comment = find_column(comment, columns, option="--comment-column", name=name)
+        comment = find_column(comment, columns, option="--comment-column", name=name,
+                    role="comment")
     else:
         comment = find_comment(columns, labels, hints.get("comment", ()), skip=[score])
     if id is not None:
-        id = find_column(id, columns, option="--id-column", name=name)
+        id = find_column(id, columns, option="--id-column", name=name,
+                    role="id")
     else:
         id = find_id(columns, labels, hints.get("id", ()), skip=[score, comment or ""])
     reader: DateFormat | None = None
     native = False
     if date is not None:
-        date = find_column(date, columns, option="--date-column", name=name)
+        date = find_column(date, columns, option="--date-column", name=name,
+                    role="date")
         reader, native = _date_reader(con, read, date, header.day_first, require=False)
     else:
         taken = [score, comment or "", id or ""]
@@ -330,11 +341,16 @@ def _dataset(con: duckdb.DuckDBPyConnection, read: _Source, *, name: str, format
             if reader is not None:
                 date = candidate
                 break
+    used = {score, date, comment, id}
+    vendor = {role: found[0] for role, found in hints.items()
+              if role in _VENDOR_ROLES and found and found[0] not in used}
     return Dataset(name=name, format=format, layout=header.layout, encoding=read.encoding,
                    delimiter=read.delimiter, columns=columns, score_column=score,
                    date_column=date, comment_column=comment, id_column=id, scale=scale,
                    size_bytes=size, source=read.sql, date_reader=reader, native_date=native,
-                   workdir=workdir, sheet=read.sheet)
+                   workdir=workdir, sheet=read.sheet, vendor_columns=vendor,
+                   bookkeeping_columns=tuple(column for column in hints.get("skip", ())
+                                             if column not in used))
 
 
 def _date_reader(con: duckdb.DuckDBPyConnection, read: _Source, column: str,

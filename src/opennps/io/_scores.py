@@ -5,7 +5,8 @@ from __future__ import annotations
 from opennps._i18n import gettext as _
 from opennps.core import Scale
 
-__all__ = ["describe_date_error", "describe_score_error", "is_missing", "parse_score"]
+__all__ = ["describe_date_error", "describe_date_problem", "describe_score_error",
+           "describe_score_problem", "is_missing", "parse_score"]
 
 # An integer, optionally signed "+", optionally followed by a decimal point and zeros ("9.0").
 def is_missing(raw: object) -> bool:
@@ -55,9 +56,9 @@ def _got(value: object) -> str:
     return _("got '{value}'").format(value=value)
 
 
-def describe_score_error(*, row: int, column: str, value: object, scale: Scale,
-                         name: str) -> str:
-    """Say which row holds a value that is not a score, and how to fix it.
+def describe_score_problem(*, row: int, column: str, value: object, scale: Scale,
+                           name: str) -> str:
+    """Say which row holds a value that is not a score (what and where, no fix).
 
     Parameters
     ----------
@@ -75,6 +76,22 @@ def describe_score_error(*, row: int, column: str, value: object, scale: Scale,
     Examples
     --------
     >>> from opennps.core import NPS_SCALE
+    >>> print(describe_score_problem(row=42, column="Score", value="ten", scale=NPS_SCALE,
+    ...                              name="responses.csv"))
+    row 42, column 'Score' of responses.csv: got 'ten'; expected an integer 0–10.
+    """
+    return _("row {row}, column '{column}' of {name}: {got}; expected an integer {low}–{high}."
+             ).format(row=row, column=column, name=name, got=_got(value), low=scale.low,
+                      high=scale.high)
+
+
+def describe_score_error(*, row: int, column: str, value: object, scale: Scale,
+                         name: str) -> str:
+    """:func:`describe_score_problem` with the command line's fix.
+
+    Examples
+    --------
+    >>> from opennps.core import NPS_SCALE
     >>> print(describe_score_error(row=42, column="Score", value="ten", scale=NPS_SCALE,
     ...                            name="responses.csv"))
     row 42, column 'Score' of responses.csv: got 'ten'; expected an integer 0–10. Fix the
@@ -84,15 +101,25 @@ def describe_score_error(*, row: int, column: str, value: object, scale: Scale,
     row 3, column 'NPS' of x.csv: got an empty value; expected an integer 0–10. Fix the
     value, or pass --skip-invalid to leave such rows out.
     """
-    return _(
-        "row {row}, column '{column}' of {name}: {got}; expected an integer {low}–{high}. "
-        "Fix the value, or pass --skip-invalid to leave such rows out."
-    ).format(row=row, column=column, name=name, got=_got(value), low=scale.low,
-             high=scale.high)
+    problem = describe_score_problem(row=row, column=column, value=value, scale=scale,
+                                     name=name)
+    return problem + " " + _("Fix the value, or pass --skip-invalid to leave such rows out.")
+
+
+def describe_date_problem(*, row: int, column: str, value: object, name: str) -> str:
+    """Say which row holds a date that could not be read (what and where, no fix).
+
+    Examples
+    --------
+    >>> print(describe_date_problem(row=7, column="Date", value="31/02/2025", name="x.csv"))
+    row 7, column 'Date' of x.csv: got '31/02/2025'; expected a date such as 2025-01-31.
+    """
+    return _("row {row}, column '{column}' of {name}: {got}; expected a date such as "
+             "2025-01-31.").format(row=row, column=column, name=name, got=_got(value))
 
 
 def describe_date_error(*, row: int, column: str, value: object, name: str) -> str:
-    """Say which row holds a date that could not be read, and how to fix it.
+    """:func:`describe_date_problem` with the command line's fix.
 
     Examples
     --------
@@ -100,7 +127,5 @@ def describe_date_error(*, row: int, column: str, value: object, name: str) -> s
     row 7, column 'Date' of x.csv: got '31/02/2025'; expected a date such as 2025-01-31.
     Fix the value, or pass --date-column to use another column.
     """
-    return _(
-        "row {row}, column '{column}' of {name}: {got}; expected a date such as 2025-01-31. "
-        "Fix the value, or pass --date-column to use another column."
-    ).format(row=row, column=column, name=name, got=_got(value))
+    problem = describe_date_problem(row=row, column=column, value=value, name=name)
+    return problem + " " + _("Fix the value, or pass --date-column to use another column.")

@@ -138,10 +138,11 @@ def _write(rows: Iterator[tuple[Any, ...]], out: Path, *, name: str, layout: str
            title: str) -> Header:
     first = _head(rows)
     if not first:
+        problem = _("{name} has an empty sheet {sheet!r}: there is nothing to analyse."
+                    ).format(name=name, sheet=title)
         raise FileFormatError(
-            _("{name} has an empty sheet {sheet!r}: there is nothing to analyse. Put the "
-              "responses on it, pass another sheet with --sheet, or export them as CSV."
-              ).format(name=name, sheet=title))
+            problem + " " + _("Put the responses on it, pass another sheet with --sheet, or "
+                              "export them as CSV."), problem=problem, options=("--sheet",))
     texts = [[cell_text(value) or "" for value in row] for row in first]
     header = read_header(texts, layout)
     # The columns end with the last header cell that is not blank (in any header row:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -222,7 +224,8 @@ def createuser(email: str, organisation: str, role: str, password: str | None,
 @option("--sheet", help=gettext_noop("Sheet of an XLSX workbook, by name or number from 1 "
                                      "(default: the first with a score column)."))
 @option("--language", type=click.Choice(["en", "pl", "ru", "fi", "lt", "sv"]),
-        help=gettext_noop("Language of the answers (default: the survey's)."))
+        help=gettext_noop("Language of all the answers (default: detected from each "
+                          "comment, else the survey's)."))
 @option("--skip-invalid", is_flag=True,
         help=gettext_noop("Store the valid rows and report the invalid ones."))
 @option("--dry-run", is_flag=True, help=gettext_noop("Check the file; store nothing."))
@@ -244,15 +247,15 @@ def import_(path: Path, survey_id: int, score_column: str | None, comment_column
     from opennps.web.audit.services import Actor, acting_as
 
     try:
-        with acting_as(Actor(label="cli")):
+        with acting_as(Actor(label="cli")), _import_progress(path) as progress:
             report = import_responses(
                 survey, path, score_column=score_column, comment_column=comment_column,
                 date_column=date_column, sheet=sheet, language=language,
-                skip_invalid=skip_invalid, dry_run=dry_run)
+                skip_invalid=skip_invalid, dry_run=dry_run, progress=progress)
     except OpenNPSError as error:
         _fail(str(error))
-    for line in report.errors:
-        click.echo(line, err=True)
+    for fault in report.errors:
+        click.echo(_explain_fault(fault, report.name), err=True)
     if report.invalid and not skip_invalid:
         _fail(_("Nothing was imported: %(invalid)s of %(rows)s rows are not valid. Fix them, "
                 "or pass --skip-invalid to import the valid rows.")
@@ -265,6 +268,46 @@ def import_(path: Path, survey_id: int, score_column: str | None, comment_column
                  "before, %(invalid)s not valid).") % {
         "created": report.created, "rows": report.rows, "survey": survey.name,
         "skipped": report.already_imported, "invalid": report.invalid})
+
+
+@contextmanager
+def _import_progress(path: Path) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on standard error while the rows are read (only on a terminal)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bar: Any = None
+    shown = 0
+
+    def update(read: int, total: int) -> None:
+        nonlocal bar, shown
+        if bar is None:
+            bar = click.progressbar(length=total, label=_("Checking %(name)s")
+                                    % {"name": path.name}, file=sys.stderr)
+            bar.__enter__()
+        bar.update(read - shown)
+        shown = read
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+def _explain_fault(fault: Any, name: str) -> str:
+    """A row's fault with the fix in the command line's terms (its options)."""
+    from opennps.io import describe_date_error
+    from opennps.web.surveys.services.imports import Fault
+
+    if fault.kind == Fault.DATE:
+        return describe_date_error(row=fault.row, column=fault.column, value=fault.value,
+                                   name=name)
+    if fault.kind == Fault.SCORE:
+        return fault.problem + " " + _("Fix the value, or pass --skip-invalid to leave such "
+                                       "rows out.")
+    return _("%(problem)s %(hint)s Or pass --skip-invalid to import the other rows.") % {
+        "problem": fault.problem, "hint": fault.hint}
 
 
 def _organisation(name: str) -> Any:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,7 +171,7 @@ def _clean(value: str | None) -> str:
     return (value or "").strip()
 
 
-def _check(record: dict[str, str | None], number: int, roles: dict[str, str],
+def _check(record: Mapping[str, str | None], number: int, roles: dict[str, str],
            property_columns: list[str], region: str | None) -> tuple[_Row, list[RowError]]:
     row, errors = _Row(number), []
 
@@ -258,19 +259,8 @@ def read_people(table: Any, report: PeopleImportReport, *, region: str | None
             report.skipped_rows.append(number)
             continue
         row.properties = {key.strip()[:64]: value for key, value in row.properties.items()}
-        earlier = rows.get(row.key)
-        if earlier is None and row.email and row.phone and f"p:{row.phone}" in rows:
-            earlier = rows.pop(f"p:{row.phone}")  # the phone-only row had this email
-            earlier.email = row.email
-            rows[row.key] = earlier
+        if merge_contacts(rows, row):
             report.merged_rows.append(number)
-            earlier.merge(row)
-            continue
-        if earlier is not None:
-            report.merged_rows.append(number)
-            earlier.merge(row)
-        else:
-            rows[row.key] = row
     return list(rows.values())
 
 
@@ -303,9 +293,26 @@ def import_people(
     return report
 
 
-@transaction.atomic
+def check_contact(record: Mapping[str, str | None], number: int, roles: dict[str, str],
+                  region: str | None = None) -> tuple[_Row, list[RowError]]:
+    """Check the contact cells (email, phone, name, language, time zone) of one row of
+    another file (an answer export) as a row of a contacts file: the person of the row,
+    and what is wrong in it. The row must hold an email or a phone number."""
+    return _check(record, number, roles, [], region)
+
+
 def _store(organisation: Any, rows: list[_Row]) -> tuple[int, int]:
     """Create or update the people of ``rows`` in one transaction; (created, updated)."""
+    _people, created, updated = store_people(organisation, rows)
+    return created, updated
+
+
+@transaction.atomic
+def store_people(organisation: Any, rows: list[_Row]
+                 ) -> tuple[dict[str, Person], int, int]:
+    """Create or update the people of ``rows`` (merged by :func:`read_people` or
+    :func:`merge_contacts`) in one transaction, found by email, then by phone; return each
+    row's person by the row's key, and how many were created and updated."""
     now = timezone.now()
     emails = {row.email.casefold() for row in rows if row.email}
     by_email: dict[str, Person] = {}
@@ -324,6 +331,7 @@ def _store(organisation: Any, rows: list[_Row]) -> tuple[int, int]:
         by_phone.setdefault(person.phone_number, person)
     created: list[Person] = []
     updated: dict[int, Person] = {}
+    people: dict[str, Person] = {}
     for row in rows:
         person = by_email.get(row.email.casefold()) if row.email else None
         if person is None and row.phone:
@@ -331,11 +339,14 @@ def _store(organisation: Any, rows: list[_Row]) -> tuple[int, int]:
             if candidate is not None and not (row.email and candidate.email):
                 person = candidate
         if person is None:
-            created.append(Person(
+            person = Person(
                 organisation=organisation, email=row.email, phone_number=row.phone,
                 name=row.name, language=row.language, time_zone=row.time_zone,
-                properties=row.properties))
+                properties=row.properties)
+            created.append(person)
+            people[row.key] = person
             continue
+        people[row.key] = person
         person.email = person.email or row.email
         for attribute, value in (("phone_number", row.phone), ("name", row.name),
                                  ("language", row.language), ("time_zone", row.time_zone)):
@@ -349,4 +360,20 @@ def _store(organisation: Any, rows: list[_Row]) -> tuple[int, int]:
         list(updated.values()),
         ["email", "phone_number", "name", "language", "time_zone", "properties", "updated_at"],
         batch_size=BATCH)
-    return len(created), len(updated)
+    return people, len(created), len(updated)
+
+
+def merge_contacts(rows: dict[str, _Row], row: _Row) -> bool:
+    """Add ``row`` to ``rows`` (by key), merged into an earlier row of the same person:
+    the same email (case ignored), or the same phone on a row without an email. True if
+    it was merged."""
+    earlier = rows.get(row.key)
+    if earlier is None and row.email and row.phone and f"p:{row.phone}" in rows:
+        earlier = rows.pop(f"p:{row.phone}")  # the phone-only row had this email
+        earlier.email = row.email
+        rows[row.key] = earlier
+    if earlier is None:
+        rows[row.key] = row
+        return False
+    earlier.merge(row)
+    return True

@@ -193,3 +193,10 @@ class ImportForm(forms.Form):
     comment_column = forms.CharField(label=_("Comment column (if not detected)"),
                                      required=False)
     date_column = forms.CharField(label=_("Date column (if not detected)"), required=False)
+    language = forms.ChoiceField(
+        label=_("Language of the answers"), required=False,
+        choices=[("", _("Detect from each comment")), *settings.LANGUAGES])
+    skip_invalid = forms.BooleanField(
+        label=_("Skip invalid rows"), required=False,
+        help_text=_("Import the valid rows and list the others, instead of importing "
+                    "nothing when a row is wrong."))

@@ -39,4 +39,5 @@ urlpatterns = [
     path("surveys/<int:pk>/responses/", manage.responses, name="responses"),
     path("surveys/<int:pk>/links/new/", manage.link_create, name="link_create"),
     path("surveys/<int:pk>/import/", imports.import_file, name="import"),
+    path("surveys/<int:pk>/import/<int:job>/", imports.import_status, name="import-status"),
 ]

@@ -8,11 +8,14 @@ Open links and kiosks create a request per answer, so the rule "one response per
 request" holds for every channel.
 """
 
+from .imports import ImportJob, ImportStatus
 from .responses import Channel, OpenLinkUse, Response, SurveyRequest
 from .survey import Kind, OpenLinkMode, Question, QuestionKind, Status, Survey, SurveyText
 
 __all__ = [
     "Channel",
+    "ImportJob",
+    "ImportStatus",
     "Kind",
     "OpenLinkMode",
     "OpenLinkUse",
