@@ -15,7 +15,7 @@ from opennps.web.distribution.models import Suppression
 from opennps.web.followup.models import ActionPlan, AlertRule, Webhook
 from opennps.web.followup.services.cases import open_case
 from opennps.web.people.models import Segment
-from opennps.web.surveys.models import Response
+from opennps.web.surveys.models import ImportJob, Response
 from opennps.web.widget.models import WidgetSettings
 
 from .factories import (
@@ -88,6 +88,7 @@ class TenantIsolationTests(TestCase):
             cls.survey, name="Secret wave", segment=cls.segment, rhythm="once", interval=1,
             starts_at=None, sample_percent=100, spread=False, weekdays=[0, 1, 2, 3, 4, 5, 6],
             hour_from=0, hour_to=24)
+        cls.job = ImportJob.objects.create(survey=cls.survey, file_name="SecretBrand.csv")
         Suppression.objects.create(organisation=cls.theirs, email="secret-suppressed@example.com",
                                    reason="manual")
         record(Action.SURVEY_CHANGED, organisation=cls.theirs, target=cls.survey)
@@ -102,7 +103,7 @@ class TenantIsolationTests(TestCase):
                   "case": self.case.pk, "rule": self.rule.pk, "webhook": self.webhook.pk,
                   "plan": self.plan.pk, "subscription_pk": self.subscription.pk,
                   "person_pk": self.person.pk, "segment_pk": self.segment.pk,
-                  "wave_pk": self.wave.pk}
+                  "wave_pk": self.wave.pk, "job": self.job.pk}
         pattern = named_patterns()[name]
         return {key: values[key] for key in pattern.pattern.converters}
 

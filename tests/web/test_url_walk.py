@@ -60,7 +60,7 @@ GARBAGE = (
 MALFORMED_PATH = ("0", str(HUGE), "x", "%00", "..", "é", "a" * 300)
 FIELD = re.compile(rb'name="([^"<>]{1,80})"')
 # Pages that end the session or change its credentials: walked, with the session restored.
-IDS = ("pk", "question_pk", "case", "rule", "webhook", "plan", "subscription_pk",
+IDS = ("pk", "question_pk", "job", "case", "rule", "webhook", "plan", "subscription_pk",
        "response_id", "person_pk", "segment_pk", "wave_pk")
 
 

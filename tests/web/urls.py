@@ -49,6 +49,7 @@ def objects_for_urls(organisation: Any, survey: Any, response: Any) -> dict[str,
     from opennps.web.followup.models import ActionPlan, AlertRule, Webhook
     from opennps.web.followup.services.cases import open_case
     from opennps.web.people.models import Person, Segment
+    from opennps.web.surveys.models import ImportJob
     from opennps.web.widget.models import WidgetSettings
 
     from .factories import make_user
@@ -70,7 +71,8 @@ def objects_for_urls(organisation: Any, survey: Any, response: Any) -> dict[str,
         survey, name="Walked wave", segment=segment, rhythm="once", interval=1,
         starts_at=None, sample_percent=100, spread=False, weekdays=list(range(7)),
         hour_from=0, hour_to=24)
-    return {"case": case.pk, "rule": rule.pk, "webhook": webhook.pk, "plan": plan.pk,
+    job = ImportJob.objects.create(survey=survey, file_name="SecretBrand answers.csv")
+    return {"job": job.pk, "case": case.pk, "rule": rule.pk, "webhook": webhook.pk, "plan": plan.pk,
             "subscription_pk": subscription.pk, "key": widget.key,
             "path": "metrics.json", "response_id": response.pk, "person_pk": person.pk,
             "segment_pk": segment.pk, "wave_pk": wave.pk, "provider": "postmark"}
