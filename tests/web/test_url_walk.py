@@ -287,3 +287,12 @@ class NulTests(TestCase):
                 self.assertContains(page, "holds a NUL character (a zero byte)", status_code=400)
         self.assertEqual(self.client.get(reverse("people:list") + "?q=plain").status_code,
                          200)
+
+    def test_the_apis_refuse_a_nul_in_json(self) -> None:
+        # Found by schemathesis on PostgreSQL: the API answered with the HTML page.
+        for url in ("/api/v1/people/?email=%00", "/v1/survey_responses.json?order=%00"):
+            with self.subTest(url=url):
+                answer = self.client.get(url)
+                self.assertEqual((answer.status_code, answer["Content-Type"]),
+                                 (400, "application/json"))
+                self.assertIn("NUL character", answer.json()["detail"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,9 @@ class RefuseNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if has_nul(request):
-            return render(request, "400.html", {"message": _(
-                "A parameter of this address holds a NUL character (a zero byte), which no "
-                "field accepts. Remove it from the address and try again.")}, status=400)
+            message = _("A parameter of this address holds a NUL character (a zero byte), "
+                        "which no field accepts. Remove it from the address and try again.")
+            if request.path.startswith(("/api/", "/v1/")):  # the APIs answer in JSON
+                return JsonResponse({"detail": message}, status=400)
+            return render(request, "400.html", {"message": message}, status=400)
         return self.get_response(request)
