@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from opennps.web.jobs.worker import drain
 from opennps.web.surveys.forms import ImportForm
@@ -335,3 +336,23 @@ class ImportPageTests(TestCase):
         drain()
         self.assertEqual(run_job(job.pk), ImportStatus.DONE)
         self.assertEqual(Response.objects.count(), 2)
+
+    def test_uploads_of_the_same_job_number_in_the_same_second_never_share_a_file(self) -> None:
+        from unittest import mock
+
+        from opennps.web.surveys.services import import_jobs
+
+        instant = timezone.now()
+        with mock.patch.object(import_jobs.timezone, "now", return_value=instant):
+            names = {import_jobs.stored_name(1, ".csv") for _ in range(50)}
+        self.assertEqual(len(names), 50)
+        self.assertTrue(all(name.startswith("1-") and name.endswith(".csv") for name in names))
+
+    def test_the_suite_keeps_uploads_out_of_the_users_data_folder(self) -> None:
+        from django.conf import settings
+
+        from opennps.web._setup import default_data_dir
+        from opennps.web.surveys.services.import_jobs import upload_folder
+
+        self.assertNotEqual(Path(settings.DATA_DIR), default_data_dir())
+        self.assertTrue(upload_folder().is_relative_to(settings.DATA_DIR))

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import parse_database_url
+
+# Each test process gets its own data folder (uploads, mail files), removed at exit: the
+# suite never writes into a user's real data folder, and parallel workers (pytest-xdist)
+# never read one another's files.
+DATA_DIR = Path(tempfile.mkdtemp(prefix="opennps-tests-"))
+atexit.register(shutil.rmtree, DATA_DIR, ignore_errors=True)
+STATIC_ROOT = DATA_DIR / "static"
+EMAIL_FILE_PATH = str(DATA_DIR / "mail")
 
 SECRET_KEY = "opennps-tests-only"
 DEBUG = False

@@ -8,6 +8,7 @@ task run again after its worker died never imports a file twice.
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import time
 from pathlib import Path
@@ -34,6 +35,13 @@ def upload_folder() -> Path:
     return Path(settings.DATA_DIR) / "imports"
 
 
+def stored_name(job_id: int, suffix: str) -> str:
+    """The upload's file name in the data folder. The random part keeps two services that
+    share a folder (or parallel test processes) from ever writing the same file: the
+    primary key and the second alone repeat across databases."""
+    return f"{job_id}-{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(6)}{suffix}"
+
+
 def start_import(survey: Survey, upload: Any, options: dict[str, Any], *, user: Any = None,
                  language: str = "en") -> ImportJob:
     """Save ``upload`` (a Django UploadedFile) and queue its import; return the job."""
@@ -49,7 +57,7 @@ def start_import(survey: Survey, upload: Any, options: dict[str, Any], *, user: 
         job = ImportJob.objects.create(survey=survey, created_by=user,
                                        file_name=Path(upload.name).name[:255],
                                        options=chosen)
-        stored = f"{job.pk}-{timezone.now():%Y%m%d%H%M%S}{suffix}"
+        stored = stored_name(job.pk, suffix)
         with (folder / stored).open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
