@@ -154,6 +154,52 @@ class KeyPageTests(TestCase):
                          .status_code, 404)
 
 
+class KeyAuditTests(TestCase):
+    """A security review reads when each key was made, used and revoked, and by whom."""
+
+    def events(self, key: object) -> list[tuple[str, str]]:
+        from opennps.web.audit.models import AuditEvent
+
+        return [(event.action, event.actor_label) for event in
+                AuditEvent.objects.filter(target_type="apikey", target_id=str(key.pk))
+                .order_by("pk")]
+
+    def test_the_page_records_making_using_and_revoking_a_key_by_its_owner(self) -> None:
+        organisation = make_organisation()
+        owner = make_user(organisation)
+        self.client.force_login(owner)
+        page = self.client.post(reverse("api:keys"), {"name": "CRM", "scope": "read"})
+        made = page.context["made"]
+        self.assertEqual(self.client.get("/api/v1/surveys/", HTTP_AUTHORIZATION=
+                                         f"Bearer {made.secret}").status_code, 200)
+        self.client.post(reverse("api:key_revoke", args=[made.key.pk]))
+        label = f"API key {made.key.prefix}…"
+        self.assertEqual(self.events(made.key), [("api_key_created", owner.email),
+                                                 ("api_key_used", label),
+                                                 ("api_key_revoked", owner.email)])
+        from opennps.web.audit.models import AuditEvent
+
+        self.assertTrue(AuditEvent.objects.filter(action="api_key_used",
+                                                  organisation=organisation).exists())
+        self.assertNotIn(made.secret, str(AuditEvent.objects.values_list("details")))
+
+    def test_a_use_is_recorded_first_and_again_only_after_an_hour_without_one(self) -> None:
+        from datetime import timedelta
+        from unittest import mock
+
+        from django.utils import timezone
+
+        made = make_key(make_organisation())
+        start = timezone.now()
+        moments = [start, start + timedelta(minutes=2), start + timedelta(minutes=50),
+                   start + timedelta(minutes=52) + keys.AUDIT_USE_AFTER]
+        for moment in moments:
+            with mock.patch.object(keys.timezone, "now", return_value=moment):
+                self.assertEqual(keys.authenticate(made.secret), made.key)
+        used = [action for action, _ in self.events(made.key) if action == "api_key_used"]
+        self.assertEqual(len(used), 2)
+
+
 class ShapeTests(TestCase):
     def test_the_list_s_fast_shape_is_the_serializer_s(self) -> None:
         from opennps.web.api.native.serializers import ResponseSerializer

@@ -21,12 +21,18 @@ from django.utils import timezone
 
 from opennps.errors import InvalidArgumentError
 
+from opennps.web.audit.models import Action
+
 from .models import ApiKey, RateWindow
 
 PREFIX = "onps_"
 WINDOW = timedelta(minutes=1)
-# last_used_at is written at most this often per key (it is shown, not audited).
+# last_used_at is written at most this often per key (it is shown on the keys page).
 TOUCH_EVERY = timedelta(seconds=60)
+# A use is written to the audit log when the key is used for the first time, or for the
+# first time after this long without a use: the log shows when each key was in use,
+# without a row per request.
+AUDIT_USE_AFTER = timedelta(hours=1)
 
 
 def digest(secret: str) -> str:
@@ -50,14 +56,34 @@ def create_key(organisation: Any, *, name: str, scope: str, survey: Any = None,
                               "prefix": secret[:12], "digest": digest(secret)}
     if requests_per_minute is not None:
         fields["requests_per_minute"] = requests_per_minute
-    return NewKey(ApiKey.objects.create(**fields), secret)
+    with transaction.atomic():
+        key = ApiKey.objects.create(**fields)
+        _audit(Action.API_KEY_CREATED, key, {"scope": scope, "prefix": key.prefix,
+                                             "survey": survey.pk if survey else None},
+               user=created_by)
+    return NewKey(key, secret)
 
 
 def revoke(key: ApiKey) -> ApiKey:
     if key.revoked_at is None:
-        key.revoked_at = timezone.now()
-        key.save(update_fields=["revoked_at"])
+        with transaction.atomic():
+            key.revoked_at = timezone.now()
+            key.save(update_fields=["revoked_at"])
+            _audit(Action.API_KEY_REVOKED, key, {"prefix": key.prefix})
     return key
+
+
+def _audit(action: Action, key: ApiKey, details: dict[str, Any], *, user: Any = None,
+           as_key: bool = False) -> None:
+    from opennps.web.audit.services import Actor, current_actor, record
+
+    actor = None
+    if as_key:  # the client is the key itself (the request's address, when stored)
+        here = current_actor()
+        actor = Actor(label=f"API key {key.prefix}…", address=here.address,
+                      user_agent=here.user_agent)
+    record(action, organisation=key.organisation_id, target=key, details=details, user=user,
+           actor=actor)
 
 
 def authenticate(secret: str) -> ApiKey | None:
@@ -69,7 +95,12 @@ def authenticate(secret: str) -> ApiKey | None:
     if key is not None:
         now = timezone.now()
         if key.last_used_at is None or now - key.last_used_at >= TOUCH_EVERY:
+            idle = key.last_used_at is None or now - key.last_used_at >= AUDIT_USE_AFTER
             ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+            if idle:
+                _audit(Action.API_KEY_USED, key,
+                       {"prefix": key.prefix, "first_use": key.last_used_at is None},
+                       as_key=True)
             key.last_used_at = now
     return key
 

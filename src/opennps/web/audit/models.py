@@ -37,6 +37,8 @@ class Action(models.TextChoices):
     RETENTION_APPLIED = "retention_applied", _("retention policy applied")
     DELETED = "deleted", _("deleted")
     API_KEY_USED = "api_key_used", _("API key used")
+    API_KEY_CREATED = "api_key_created", _("API key created")
+    API_KEY_REVOKED = "api_key_revoked", _("API key revoked")
 
 
 class AuditEvent(models.Model):

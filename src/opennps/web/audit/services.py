@@ -5,9 +5,8 @@ user for a request, the CLI sets ``cli`` with :func:`acting_as`, and background 
 ``system``. Client addresses and user agents are stored only with
 ``OPENNPS_STORE_CLIENT_ADDRESSES`` switched on.
 
-To audit the use of an API key (the API is to come), call
-``record(Action.API_KEY_USED, organisation=key.organisation, target=key)`` where the key is
-checked.
+API keys are audited where :mod:`opennps.web.api.keys` makes, revokes and checks them: made,
+revoked, and used (the first use, and the first use after an hour or more without one).
 """
 
 from __future__ import annotations
