@@ -20,7 +20,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from opennps.errors import InvalidArgumentError
-
 from opennps.web.audit.models import Action
 
 from .models import ApiKey, RateWindow
@@ -73,7 +72,7 @@ def revoke(key: ApiKey) -> ApiKey:
     return key
 
 
-def _audit(action: Action, key: ApiKey, details: dict[str, Any], *, user: Any = None,
+def _audit(action: Any, key: ApiKey, details: dict[str, Any], *, user: Any = None,
            as_key: bool = False) -> None:
     from opennps.web.audit.services import Actor, current_actor, record
 
