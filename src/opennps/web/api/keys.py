@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from opennps.errors import InvalidArgumentError
 from opennps.web.audit.models import Action
+from opennps.web.audit.services import Actor, current_actor, record
 
 from .models import ApiKey, RateWindow
 
@@ -74,8 +75,6 @@ def revoke(key: ApiKey) -> ApiKey:
 
 def _audit(action: Any, key: ApiKey, details: dict[str, Any], *, user: Any = None,
            as_key: bool = False) -> None:
-    from opennps.web.audit.services import Actor, current_actor, record
-
     actor = None
     if as_key:  # the client is the key itself (the request's address, when stored)
         here = current_actor()
@@ -95,8 +94,11 @@ def authenticate(secret: str) -> ApiKey | None:
         now = timezone.now()
         if key.last_used_at is None or now - key.last_used_at >= TOUCH_EVERY:
             idle = key.last_used_at is None or now - key.last_used_at >= AUDIT_USE_AFTER
-            ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-            if idle:
+            # Conditional on the value read, so of two processes checking the key at the
+            # same moment only one moves it, and a use is audited once.
+            moved = ApiKey.objects.filter(pk=key.pk, last_used_at=key.last_used_at).update(
+                last_used_at=now)
+            if idle and moved:
                 _audit(Action.API_KEY_USED, key,
                        {"prefix": key.prefix, "first_use": key.last_used_at is None},
                        as_key=True)
