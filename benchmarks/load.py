@@ -6,7 +6,7 @@ Loopback only, bounded in count (``--answers`` survey requests, one use each) an
 (GET), the score (POST, as a form or as the page's JSON confirmation), the comment (POST),
 and the kiosk (a GET, then a POST whose ``location`` names the answer). Meanwhile:
 
-- a gunicorn worker is killed with SIGKILL, twice (``--kills``);
+- a web server worker is killed with SIGKILL, twice (``--kills``);
 - on PostgreSQL, the database is stopped (``pg_ctl stop -m fast``) for ``--outage``
   seconds and started again. The benchmark runs its OWN throwaway cluster (``initdb``
   into a temporary folder with the binaries of ``/usr/lib/postgresql/*/bin``, a free port,
@@ -214,9 +214,9 @@ def start_server(database_url: str | None, data_dir: Path, port: int, *, workers
     return server
 
 
-def gunicorn_workers(master: int) -> list[int]:
-    """The gunicorn worker processes of ``opennps serve`` (its forked children, not the
-    background ``opennps worker``)."""
+def server_workers(master: int) -> list[int]:
+    """The web server's worker processes of ``opennps serve`` (its forked children, not
+    the background ``opennps worker``)."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -368,7 +368,7 @@ async def inject(server: subprocess.Popen[bytes], cluster: ThrowawayPostgres | N
     for at, what in sorted(events):
         await asyncio.sleep(max(0.0, start + at - time.monotonic()))
         if what == "kill":
-            workers = gunicorn_workers(server.pid)
+            workers = server_workers(server.pid)
             if workers:
                 victim = workers[secrets.randbelow(len(workers))]
                 os.kill(victim, signal.SIGKILL)
@@ -621,7 +621,7 @@ def main() -> None:
                         help="personal links to create (an upper bound on answers)")
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1),
-                        help="gunicorn workers (default: 2 per core, as serve)")
+                        help="web server workers (default: 2 per core, as serve)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker")
     parser.add_argument("--kills", type=int, default=2, help="workers to kill (SIGKILL)")
     parser.add_argument("--outage", type=float, default=3.0,
@@ -636,7 +636,7 @@ def main() -> None:
                  kills=options.kills, outage=options.outage, recovery_limit=options.recovery,
                  show_timeline=options.timeline)
     print(f"{os.cpu_count()} CPU cores, load average {os.getloadavg()[0]:.1f} at the end; "
-          f"{options.clients} clients, gunicorn {options.workers} x {options.threads} threads, "
+          f"{options.clients} clients, granian {options.workers} x {options.threads} threads, "
           f"{options.duration:.0f} s")
     print(report(result, options.duration))
     sys.exit(0 if result.passed else 1)

@@ -155,6 +155,7 @@ def test_help_is_translated_with_the_cli_language() -> None:
 
     result = CliRunner().invoke(main, ["--lang", "pl", "serve", "--help"])
     assert result.exit_code == 0
-    assert "Uruchom usługę ankiet (gunicorn)" in result.output
+    assert "Uruchom usługę ankiet pod adresem http://HOST:PORT." in result.output
+    assert "gunicorn" not in result.output
     assert "Przykład:\n    opennps serve --port 8000 --demo" in result.output
     assert "Adres nasłuchiwania" in result.output

@@ -1,5 +1,5 @@
-"""The load test of benchmarks/load.py, small and bounded: no answer lost while gunicorn
-workers are killed with SIGKILL and the database restarts (a throwaway PostgreSQL cluster
+"""The load test of benchmarks/load.py, small and bounded: no answer lost while the web
+server's workers are killed with SIGKILL and the database restarts (a throwaway PostgreSQL cluster
 of the test's own, never a shared server), and no "database is locked" on SQLite."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`opennps serve` end to end: a real gunicorn on SQLite in a fresh data directory."""
+"""`opennps serve` end to end: a real granian on SQLite in a fresh data directory."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What ``opennps serve`` does after Django is set up: first run, demo data, gunicorn."""
+"""What ``opennps serve`` does after Django is set up: first run, demo data, the server."""
 
 from __future__ import annotations
 
@@ -122,29 +122,70 @@ def start_background_worker(data_dir: Path) -> subprocess.Popen[bytes]:
     return child
 
 
-def run_gunicorn(host: str, port: int, *, workers: int, threads: int) -> None:
-    """Serve the WSGI application with gunicorn until interrupted."""
-    from gunicorn.app.base import BaseApplication
+class _WorkersAdvice:
+    """Drops granian's advice to run no more workers than cores: for this application two
+    per core serve more answers (benchmarks/submit.py: 4 × 4 threads against 2 × 8 on two
+    cores), since a worker waiting on the database holds no core."""
+
+    def filter(self, record: Any) -> bool:
+        return "workers appears to be higher" not in record.getMessage()
+
+
+def _logging(access_log: str | None) -> dict[str, Any]:
+    """granian's logging: its messages (warnings and worse) on standard error; the access
+    log, when asked for, on standard output (``-``) or appended to a file."""
+    access: dict[str, Any] = (
+        {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"} if access_log == "-"
+        else {"class": "logging.FileHandler", "filename": access_log, "encoding": "utf-8"}
+        if access_log else {"class": "logging.NullHandler"})
+    return {
+        "filters": {"workers_advice": {"()": _WorkersAdvice}},
+        "handlers": {
+            "console": {"formatter": "generic", "class": "logging.StreamHandler",
+                        "stream": "ext://sys.stderr", "filters": ["workers_advice"]},
+            "access": {"formatter": "access", **access},
+        },
+        "loggers": {
+            "_granian": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+            "granian.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        },
+    }
+
+
+def run_server(host: str, port: int, *, workers: int, threads: int) -> None:
+    """Serve the WSGI application with granian until interrupted (SIGINT or SIGTERM).
+
+    A worker that dies (killed, out of memory) is replaced at once. granian itself stops
+    when the same worker dies again within a few seconds of being replaced (its guard
+    against a crash loop); the service then starts it afresh after a second, so a run of
+    crashes costs a moment of refused connections, never the service.
+    """
+    import logging
+    import time
+
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
 
     from .dashboard.services import warm_engine
-    from .wsgi import application
+    from .wsgi import application  # noqa: F401 (imported once here; the workers fork with it)
 
     warm_engine()  # in this process, before the workers are forked: they share it
-
-    class Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            options = {
-                "bind": f"{host}:{port}", "workers": workers, "threads": threads,
-                "worker_class": "gthread" if threads > 1 else "sync",
-                "accesslog": os.environ.get("OPENNPS_ACCESS_LOG") or None,
-                "errorlog": "-", "loglevel": "warning", "timeout": 60,
-                "graceful_timeout": 20, "keepalive": 5,
-                "max_requests": 100_000, "max_requests_jitter": 10_000,
-            }
-            for key, value in options.items():
-                self.cfg.set(key, value)
-
-        def load(self) -> Any:
-            return application
-
-    Server().run()
+    access_log = os.environ.get("OPENNPS_ACCESS_LOG") or None
+    while True:
+        server = Server(
+            "opennps.web.wsgi:application", address=host, port=port,
+            interface=Interfaces.WSGI, workers=workers, blocking_threads=threads,
+            log_level=LogLevels.warning, log_dictconfig=_logging(access_log),
+            log_access=access_log is not None, respawn_failed_workers=True,
+            workers_kill_timeout=20)
+        try:
+            server.serve()
+        except SystemExit as stop:
+            if not stop.code:
+                raise
+            logging.getLogger("opennps.serve").error(
+                "The server stopped after its workers died in a row; starting it again.")
+            time.sleep(1)
+            continue
+        return

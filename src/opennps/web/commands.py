@@ -71,7 +71,7 @@ def _fail(message: str) -> None:
 
 
 @click.command(cls=Command, help=gettext_noop(
-    "Start the survey service (gunicorn) on http://HOST:PORT.\n\n"
+    "Start the survey service on http://HOST:PORT.\n\n"
     "Uses SQLite in the data folder unless DATABASE_URL is set; applies migrations on start. "
     "On the first run it creates an owner and prints the login once.\n\n"
     "\b\nExample:\n  opennps serve --port 8000 --demo"))
@@ -127,7 +127,7 @@ def serve(host: str, port: int, data_dir: Path | None, demo: bool, workers: int 
                      "%(folder)s, not sent: set OPENNPS_EMAIL_HOST to send them "
                      "(docs/configuration.md).") % {"folder": settings.EMAIL_FILE_PATH},
                    err=True)
-    _server.run_gunicorn(host, port, workers=workers or 2 * (os.cpu_count() or 1),
+    _server.run_server(host, port, workers=workers or 2 * (os.cpu_count() or 1),
                          threads=threads)
 
 

@@ -1,4 +1,4 @@
-"""WSGI entry point (``opennps serve`` runs it under gunicorn)."""
+"""WSGI entry point (``opennps serve`` runs it under granian)."""
 
 import os
 

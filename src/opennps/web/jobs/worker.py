@@ -11,7 +11,7 @@ worker loop this module adds what a service needs:
   (:func:`.services.requeue_abandoned`);
 - the scheduler: every :data:`TICK_SECONDS` it enqueues the periodic jobs that are due
   (:mod:`.schedule`) and puts back abandoned tasks;
-- with ``parent_pid`` (``opennps serve`` starts a worker beside gunicorn) it stops when
+- with ``parent_pid`` (``opennps serve`` starts a worker beside the web server) it stops when
   that process is gone.
 """
 

@@ -71,6 +71,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later part (sign-in limits, open-link limits, the audit log) sees the
+    # client's address behind a trusted proxy.
+    "opennps.web._proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "opennps.web.headers.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -89,6 +92,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, commas).
+OPENNPS_TRUSTED_PROXIES = env_list("OPENNPS_TRUSTED_PROXIES", [])
 
 ROOT_URLCONF = "opennps.web.urls"
 WSGI_APPLICATION = "opennps.web.wsgi.application"
