@@ -95,3 +95,66 @@ def test_serve_starts_prints_the_first_login_once_and_signs_in(tmp_path: Path) -
     assert "First run" not in second
     assert (tmp_path / "opennps.sqlite3").exists()
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def _workers(master: int) -> list[int]:
+    """The web server's worker processes: ``serve``'s children that are not the
+    background ``opennps worker``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if parent == master and b"serve" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def _answers(url: str, seconds: float) -> bool:
+    """Whether ``url`` answers 200 within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as page:
+                if page.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds the workers in /proc (Linux)")
+def test_a_killed_worker_is_replaced_and_a_crash_loop_restarts_the_server(
+        tmp_path: Path) -> None:
+    import signal
+
+    port = _free_port()
+    server = _serve(tmp_path, port)
+    url = f"http://127.0.0.1:{port}/accounts/login/"
+    try:
+        _wait(port, server)
+        assert _answers(url, 30)
+        (first,) = _workers(server.pid)
+        os.kill(first, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and _workers(server.pid) in ([], [first]):
+            time.sleep(0.05)
+        (second,) = _workers(server.pid)
+        assert second != first
+        assert _answers(url, 30)
+        # the replacement dies at once too: granian's crash-loop guard stops it, and
+        # serve starts it again
+        os.kill(second, signal.SIGKILL)
+        assert _answers(url, 60)
+        assert server.poll() is None
+        (third,) = _workers(server.pid)
+        assert third not in (first, second)
+    finally:
+        output = _stop(server)
+    assert "starting it again" in output, output
+    assert server.returncode == 0, output
