@@ -224,6 +224,21 @@ class ImportPageTests(TestCase):
         return self.client.get(reverse("surveys:import-status",
                                        args=[self.survey.pk, job.pk]), **kwargs)
 
+    def test_a_file_over_the_limit_is_refused_with_the_limit_and_nothing_is_queued(self
+                                                                                 ) -> None:
+        from django.test import override_settings
+
+        with override_settings(OPENNPS={"IMPORT_MAX_BYTES": 3 * 1024 * 1024}):
+            page = self.client.post(self.url, {"file": SimpleUploadedFile(
+                "big.csv", GOOD.encode() + b"9,ok\n" * 800_000)})
+        self.assertContains(page, "The file is too large: at most 3 MB.", status_code=400)
+        self.assertFalse(ImportJob.objects.exists())
+
+    def test_the_default_limit_takes_a_million_row_export(self) -> None:
+        from opennps.web.conf import opennps_settings
+
+        self.assertGreaterEqual(opennps_settings()["IMPORT_MAX_BYTES"], 150 * 1024 * 1024)
+
     def test_a_plain_get_shows_the_empty_form(self) -> None:
         page = self.client.get(self.url)
         self.assertEqual(page.status_code, 200)

@@ -25,7 +25,8 @@ DEFAULTS: dict[str, Any] = {
     # Seconds of inactivity on the kiosk's follow-up page before it returns to the question.
     "KIOSK_IDLE_SECONDS": 60,
     # Largest file the import page accepts, in bytes.
-    "IMPORT_MAX_BYTES": 50 * 1024 * 1024,
+    # A million-row export with comments is 70-150 MB; the upload is streamed to disk.
+    "IMPORT_MAX_BYTES": 256 * 1024 * 1024,
     # Public base URL used in links shown to users and sent in emails ("" = from the request).
     "BASE_URL": "",
     # The Themes page analyses up to this many answers in the request; beyond, a background
