@@ -288,3 +288,92 @@ class RulePageTests(TestCase):
             self.client.force_login(make_user(self.organisation, role=role))
             with self.subTest(role=role):
                 self.assertEqual(self.client.get(reverse("followup:rules")).status_code, 403)
+
+
+@override_settings(OPENNPS=LOOPBACK)
+class SegmentRuleTests(TestCase):
+    """A rule limited to a saved people segment: the answer's person must be in it."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        from opennps.web.people.models import Segment, SegmentKind, SegmentMember
+
+        cls.organisation = make_organisation()
+        cls.survey = make_survey(cls.organisation)
+        cls.admin = make_user(cls.organisation, role="admin")
+        cls.enterprise = Segment.objects.create(
+            organisation=cls.organisation, name="Enterprise",
+            conditions=[{"field": "prop.plan", "operator": "is", "value": "enterprise"}])
+        cls.vips = Segment.objects.create(organisation=cls.organisation, name="VIPs",
+                                          kind=SegmentKind.LIST)
+        cls.big = make_person(cls.organisation, properties={"plan": "enterprise"})
+        cls.small = make_person(cls.organisation, properties={"plan": "basic"})
+        SegmentMember.objects.create(segment=cls.vips, person=cls.small)
+
+    def setUp(self) -> None:
+        rules.forget_active_rules()
+
+    def answer(self, person: object, score: int = 2) -> Response:
+        return answers.record_score(make_request(self.survey, person=person), score,
+                                    language="en")
+
+    def test_only_answers_of_people_in_the_segment_alert(self) -> None:
+        rule = make_rule(self.organisation, segment=self.enterprise, email_to=["a@example.com"])
+        inside, outside, anonymous = (self.answer(self.big), self.answer(self.small),
+                                      self.answer(None))
+        drain()
+        self.assertEqual(list(Alert.objects.values_list("rule_id", "response_id")),
+                         [(rule.pk, inside.pk)])
+        self.assertNotIn(outside.pk, Alert.objects.values_list("response_id", flat=True))
+        self.assertNotIn(anonymous.pk, Alert.objects.values_list("response_id", flat=True))
+
+    def test_a_list_segment_counts_its_members(self) -> None:
+        make_rule(self.organisation, segment=self.vips, email_to=["a@example.com"])
+        self.answer(self.big)
+        member = self.answer(self.small)
+        drain()
+        self.assertEqual(list(Alert.objects.values_list("response_id", flat=True)), [member.pk])
+
+    def test_the_membership_is_read_when_the_answer_is_checked(self) -> None:
+        make_rule(self.organisation, segment=self.enterprise, email_to=["a@example.com"])
+        self.small.properties = {"plan": "enterprise"}  # upgraded before answering
+        self.small.save()
+        response = self.answer(self.small)
+        drain()
+        self.assertEqual(Alert.objects.get().response_id, response.pk)
+
+    def test_the_rule_page_saves_the_segment_and_tests_it_on_past_answers(self) -> None:
+        self.answer(self.big, 1)
+        self.answer(self.small, 1)
+        self.client.force_login(self.admin)
+        page = self.client.post(reverse("followup:rule_create"), {
+            "name": "Enterprise detractors", "is_active": "on", "email_language": "en",
+            "email_to": "cx@example.com", "groups": ["detractor"],
+            "segment": str(self.enterprise.pk)})
+        rule = AlertRule.objects.get(name="Enterprise detractors")
+        self.assertEqual(rule.segment, self.enterprise)
+        test_page = self.client.get(page["Location"])
+        self.assertContains(test_page, "would have matched 1 of the latest 2 answers")
+
+    def test_a_segment_of_another_organisation_is_refused(self) -> None:
+        from opennps.web.people.models import Segment
+
+        other = Segment.objects.create(organisation=make_organisation(), name="Theirs")
+        self.client.force_login(self.admin)
+        page = self.client.post(reverse("followup:rule_create"), {
+            "name": "Theirs", "is_active": "on", "email_language": "en",
+            "email_to": "cx@example.com", "segment": str(other.pk)})
+        self.assertContains(page, "Select a valid choice", status_code=400)
+        rule = AlertRule(organisation=self.organisation, name="x", segment=other,
+                         email_to=["a@example.com"])
+        with self.assertRaisesMessage(InvalidRuleError, "Choose a segment of this organisation"):
+            rules.check_rule(rule)
+        self.assertFalse(AlertRule.objects.filter(name="Theirs").exists())
+
+    def test_a_segment_a_rule_uses_cannot_be_deleted(self) -> None:
+        make_rule(self.organisation, segment=self.enterprise, email_to=["a@example.com"])
+        self.client.force_login(self.admin)
+        page = self.client.post(reverse("people:segment_delete", args=[self.enterprise.pk]),
+                                follow=True)
+        self.assertContains(page, "This segment is used by waves or alert rules")
+        self.enterprise.refresh_from_db()

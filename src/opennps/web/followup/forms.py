@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from opennps.core import SCALES, Segment
+from opennps.web.people.models import Segment as PeopleSegment
 from opennps.web.surveys.models import Survey
 from opennps.web.themes.services import taxonomy_of
 
@@ -95,7 +96,8 @@ class RuleForm(forms.ModelForm):
 
     class Meta:
         model = AlertRule
-        fields = ["name", "survey", "is_active", "groups", "max_score", "properties", "themes",
+        fields = ["name", "survey", "is_active", "groups", "max_score", "properties", "segment",
+                  "themes",
                   "keywords", "languages", "comment_required", "email_to", "email_language",
                   "webhooks", "opens_case"]
         widgets = {"webhooks": forms.CheckboxSelectMultiple}
@@ -105,6 +107,8 @@ class RuleForm(forms.ModelForm):
         self.organisation = organisation
         self.fields["survey"].queryset = Survey.objects.for_organisation(organisation)
         self.fields["webhooks"].queryset = Webhook.objects.filter(organisation=organisation)
+        self.fields["segment"].queryset = PeopleSegment.objects.filter(
+            organisation=organisation)
         self.fields["themes"].choices = _theme_choices(organisation.pk)
         if self.instance.pk:
             self.initial["properties"] = properties_text(self.instance.properties)
@@ -134,7 +138,7 @@ class RuleForm(forms.ModelForm):
         rule = self.instance
         rule.organisation = self.organisation
         for name in ("name", "survey", "is_active", "groups", "max_score", "properties",
-                     "themes", "keywords", "languages", "comment_required", "email_to",
+                     "segment", "themes", "keywords", "languages", "comment_required", "email_to",
                      "email_language", "opens_case"):
             setattr(rule, name, data.get(name))
         try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -202,6 +203,18 @@ def members(segment: Segment) -> QuerySet[Person]:
         segment_q(segment))
 
 
+def members_among(segment_ids: Iterable[int], person_ids: Iterable[int]
+                  ) -> dict[int, set[int]]:
+    """Which of ``person_ids`` each segment holds now (a person of another organisation
+    never does): one query per segment."""
+    people = list(person_ids)
+    found: dict[int, set[int]] = {}
+    for segment in Segment.objects.filter(pk__in=list(segment_ids)):
+        found[segment.pk] = set(members(segment).filter(pk__in=people)
+                                .values_list("pk", flat=True))
+    return found
+
+
 def save_segment(segment: Segment, *, name: str, conditions: list[Condition]) -> Segment:
     """Store the segment's name and conditions (already checked)."""
     segment.name = name
@@ -211,8 +224,8 @@ def save_segment(segment: Segment, *, name: str, conditions: list[Condition]) ->
 
 
 def delete_segment(segment: Segment) -> bool:
-    """Delete a segment unless waves use it; True when deleted."""
-    if segment.waves.exists():
+    """Delete a segment unless waves or alert rules use it; True when deleted."""
+    if segment.waves.exists() or segment.alert_rules.exists():
         return False
     segment.delete()
     return True

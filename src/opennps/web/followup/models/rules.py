@@ -69,6 +69,13 @@ class AlertRule(models.Model):
     groups = models.JSONField(_("score groups"), default=list, blank=True)
     max_score = models.SmallIntegerField(_("score at most"), null=True, blank=True)
     properties = models.JSONField(_("person properties"), default=dict, blank=True)
+    # A saved people segment the answer's person must be in; deleting a segment that a
+    # rule uses is refused (it would widen the rule to everybody).
+    segment = models.ForeignKey(
+        "people.Segment", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="alert_rules", verbose_name=_("people segment"),
+        help_text=_("Only answers from people in this saved segment (People, Segments)."),
+    )
     themes = models.JSONField(_("themes"), default=list, blank=True)
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)

@@ -6,6 +6,8 @@ Every condition that is set must hold (AND); one left empty does not filter:
 - ``max_score``: the score is at most this;
 - ``properties``: each person property at answer time equals the value (as text, like
   the dashboard's ``prop.`` filters);
+- ``segment``: the answer's person is in the saved people segment now (an answer without
+  a person never is);
 - ``themes``: the comment mentions at least one of the themes;
 - ``keywords``: the comment contains at least one of the words or phrases, at the start
   of a word, ignoring case ("refund" matches "Refunds", not "prerefund");
@@ -51,6 +53,8 @@ class Facts:
     language: str
     properties: Mapping[str, Any]
     themes: frozenset[str] = frozenset()
+    #: The ids of the segments (among those the rules ask about) the person is in.
+    segments: frozenset[int] = frozenset()
 
 
 def property_text(value: Any) -> str:
@@ -70,6 +74,7 @@ class Conditions:
     keywords: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     comment_required: bool = False
+    segment_id: int | None = None
     _patterns: tuple[re.Pattern[str], ...] = field(default=(), compare=False, repr=False)
 
     @classmethod
@@ -79,7 +84,7 @@ class Conditions:
         return cls(tuple(rule.groups or ()), rule.max_score,
                    tuple(sorted((rule.properties or {}).items())), tuple(rule.themes or ()),
                    keywords, tuple(rule.languages or ()), bool(rule.comment_required),
-                   tuple(keyword_pattern(k) for k in keywords))
+                   rule.segment_id, tuple(keyword_pattern(k) for k in keywords))
 
     @property
     def needs_themes(self) -> bool:
@@ -89,7 +94,7 @@ class Conditions:
     def is_empty(self) -> bool:
         return not (self.groups or self.max_score is not None or self.properties
                     or self.themes or self.keywords or self.languages
-                    or self.comment_required)
+                    or self.comment_required or self.segment_id is not None)
 
     def matches(self, facts: Facts) -> bool:
         """Whether the answer meets every condition that is set."""
@@ -100,6 +105,8 @@ class Conditions:
         if self.languages and facts.language not in self.languages:
             return False
         if self.comment_required and not facts.comment.strip():
+            return False
+        if self.segment_id is not None and self.segment_id not in facts.segments:
             return False
         for key, value in self.properties:
             if key not in facts.properties or property_text(facts.properties[key]) != value:
@@ -116,11 +123,13 @@ def keyword_pattern(keyword: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + r"\s+".join(words), re.IGNORECASE)
 
 
-def facts_of(response: Any, scale: Scale, themes: Iterable[str] = ()) -> Facts:
-    """The facts of a Response on ``scale``."""
+def facts_of(response: Any, scale: Scale, themes: Iterable[str] = (),
+             segments: Iterable[int] = ()) -> Facts:
+    """The facts of a Response on ``scale``; ``segments``: the ids of the segments its
+    person is in (of those the rules ask about)."""
     group = str(scale.group(response.score)) if scale.is_recommend else None
     return Facts(response.score, group, response.comment or "", response.language,
-                 response.person_properties or {}, frozenset(themes))
+                 response.person_properties or {}, frozenset(themes), frozenset(segments))
 
 
 def check(conditions: Conditions, *, scale: Scale | None, theme_ids: Iterable[str]) -> None:

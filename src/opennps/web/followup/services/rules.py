@@ -126,6 +126,8 @@ def check_rule(rule: AlertRule, *, webhook_count: int | None = None) -> None:
     from .conditions import InvalidRuleError
 
     survey = rule.survey if rule.survey_id else None
+    if rule.segment_id is not None and rule.segment.organisation_id != rule.organisation_id:
+        raise InvalidRuleError("segment", _("Choose a segment of this organisation."))
     check(Conditions.of(rule), scale=survey.scale if survey else None,
           theme_ids=taxonomy_of(rule.organisation_id).ids())
     webhooks = webhook_count if webhook_count is not None else (
@@ -204,8 +206,10 @@ def evaluate(response_ids: Iterable[int], *, dry_run: bool = False) -> list[Aler
         conditions = {rule.pk: Conditions.of(rule) for rule in rules}
         themes = (_themes_found(survey.organisation_id, group)
                   if any(c.needs_themes for c in conditions.values()) else {})
+        segments = _segments_of(group, conditions.values())
         for response in group:
-            facts = facts_of(response, survey.scale, themes.get(response.pk, ()))
+            facts = facts_of(response, survey.scale, themes.get(response.pk, ()),
+                             segments.get(response.pk, ()))
             for rule in rules:
                 if (rule.pk, response.pk) in alerted or not conditions[rule.pk].matches(
                         facts):
@@ -255,10 +259,27 @@ def test_rule(rule: AlertRule, *, limit: int = TEST_LIMIT) -> tuple[list[Respons
                      .values_list("response_id", flat=True))
         untagged = [r for r in rows if r.comment and r.pk not in tagged]
         themes.update(_themes_found(rule.organisation_id, untagged) if untagged else {})
+    segments = _segments_of(rows, [conditions])
     matched = [r for r in rows
-               if conditions.matches(_facts(r, themes.get(r.pk, set())))]
+               if conditions.matches(_facts(r, themes.get(r.pk, set()),
+                                            segments.get(r.pk, frozenset())))]
     return matched, len(rows)
 
 
-def _facts(response: Response, themes: set[str]) -> Facts:
-    return facts_of(response, response.survey.scale, themes)
+def _facts(response: Response, themes: set[str], segments: frozenset[int]) -> Facts:
+    return facts_of(response, response.survey.scale, themes, segments)
+
+
+def _segments_of(responses: Sequence[Response], conditions: Iterable[Conditions]
+                 ) -> dict[int, frozenset[int]]:
+    """For each answer with a person: the segments it is in, of those the conditions name
+    (one query per segment, for all the answers' people)."""
+    from opennps.web.people.segments import members_among
+
+    wanted = {c.segment_id for c in conditions if c.segment_id is not None}
+    people = {r.person_id for r in responses if r.person_id is not None}
+    if not wanted or not people:
+        return {}
+    inside = members_among(wanted, people)
+    return {r.pk: frozenset(s for s, members in inside.items() if r.person_id in members)
+            for r in responses if r.person_id is not None}
