@@ -1,6 +1,6 @@
 """Paging through 100,000 responses with the APIs, beside a raw SQL read of the same rows.
 
-Starts `opennps serve` (gunicorn, its defaults) on a fresh PostgreSQL database holding one
+Starts `opennps serve` (granian, its defaults) on a fresh PostgreSQL database holding one
 survey with N responses (each with a person, properties and a comment), then one client
 on loopback reads them all:
 
