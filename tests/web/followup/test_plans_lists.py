@@ -113,6 +113,68 @@ class ActionPlanTests(TestCase):
         self.assertEqual(plan.properties, {"plan": "pro"})
 
 
+@override_settings(OPENNPS=LOOPBACK)
+class PlanSegmentTests(TestCase):
+    """A plan on a saved people segment counts the answers of the people in it."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        from opennps.web.people.models import Segment
+
+        cls.organisation = make_organisation()
+        cls.survey = make_survey(cls.organisation)
+        cls.segment = Segment.objects.create(
+            organisation=cls.organisation, name="Enterprise",
+            conditions=[{"field": "prop.plan", "operator": "is", "value": "enterprise"}])
+        big = [make_person(cls.organisation, properties={"plan": "enterprise"})
+               for _n in range(3)]
+        small = make_person(cls.organisation, properties={"plan": "basic"})
+        cls.before, cls.after = [2, 5, 9, 3], [9, 10, 8, 6]
+        for index, score in enumerate(cls.before):
+            answer(cls.survey, score, at(START - timedelta(days=1 + index)),
+                   person=big[index % 3])
+        for index, score in enumerate(cls.after):
+            answer(cls.survey, score, at(START + timedelta(days=index)), person=big[index % 3])
+        for when in (START - timedelta(days=2), START + timedelta(days=2)):
+            answer(cls.survey, 0, at(when), person=small)  # outside the segment
+            answer(cls.survey, 0, at(when))  # anonymous
+        cls.plan = ActionPlan.objects.create(
+            organisation=cls.organisation, survey=cls.survey, title="Enterprise onboarding",
+            segment=cls.segment, start_date=START, window_days=30, status="in_progress")
+
+    def test_the_figures_count_only_the_segments_people(self) -> None:
+        whole = plans.plan_figures(self.plan, now=at(START + timedelta(days=60)))[0]
+        self.assertEqual(whole.before, nps(self.before))
+        self.assertEqual(whole.after, nps(self.after))
+        self.assertEqual(whole.comparison, compare_nps(nps(self.after), nps(self.before)))
+
+    def test_the_form_saves_the_segment_and_the_page_names_it(self) -> None:
+        self.client.force_login(make_user(self.organisation, role="analyst"))
+        page = self.client.post(reverse("followup:plan_create"), {
+            "title": "Second", "survey": self.survey.pk, "segment": self.segment.pk,
+            "start_date": "2026-03-01", "window_days": "30", "status": "planned"})
+        plan = ActionPlan.objects.get(title="Second")
+        self.assertEqual(plan.segment, self.segment)
+        self.assertContains(self.client.get(page["Location"]), "people segment “Enterprise”")
+
+    def test_a_segment_of_another_organisation_is_refused(self) -> None:
+        from opennps.web.people.models import Segment
+
+        other = Segment.objects.create(organisation=make_organisation(), name="Theirs")
+        self.client.force_login(make_user(self.organisation, role="analyst"))
+        page = self.client.post(reverse("followup:plan_create"), {
+            "title": "Theirs", "survey": self.survey.pk, "segment": other.pk,
+            "start_date": "2026-03-01", "window_days": "30", "status": "planned"})
+        self.assertContains(page, "Select a valid choice", status_code=400)
+        self.assertFalse(ActionPlan.objects.filter(title="Theirs").exists())
+
+    def test_a_segment_a_plan_uses_cannot_be_deleted(self) -> None:
+        from opennps.web.people.segments import delete_segment
+
+        self.assertFalse(delete_segment(self.segment))
+        self.segment.refresh_from_db()
+
+
 class YouSaidWeDidTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:

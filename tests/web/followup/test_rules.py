@@ -375,5 +375,5 @@ class SegmentRuleTests(TestCase):
         self.client.force_login(self.admin)
         page = self.client.post(reverse("people:segment_delete", args=[self.enterprise.pk]),
                                 follow=True)
-        self.assertContains(page, "This segment is used by waves or alert rules")
+        self.assertContains(page, "This segment is used by waves, alert rules or action plans")
         self.enterprise.refresh_from_db()

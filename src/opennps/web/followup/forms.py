@@ -269,7 +269,7 @@ class PlanForm(forms.ModelForm):
 
     class Meta:
         model = ActionPlan
-        fields = ["title", "description", "survey", "owner", "themes", "properties",
+        fields = ["title", "description", "survey", "owner", "themes", "properties", "segment",
                   "start_date", "window_days", "target_nps", "status"]
         widgets = {"start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "description": forms.Textarea(attrs={"rows": 3})}
@@ -282,6 +282,8 @@ class PlanForm(forms.ModelForm):
         self.fields["owner"].queryset = cases.members(organisation.pk)
         self.fields["owner"].label_from_instance = lambda user: user.email
         self.fields["themes"].choices = _theme_choices(organisation.pk)
+        self.fields["segment"].queryset = PeopleSegment.objects.filter(
+            organisation=organisation)
         if self.instance.pk:
             self.initial["properties"] = properties_text(self.instance.properties)
 

@@ -224,8 +224,10 @@ def save_segment(segment: Segment, *, name: str, conditions: list[Condition]) ->
 
 
 def delete_segment(segment: Segment) -> bool:
-    """Delete a segment unless waves or alert rules use it; True when deleted."""
-    if segment.waves.exists() or segment.alert_rules.exists():
+    """Delete a segment unless waves, alert rules or action plans use it; True when
+    deleted."""
+    if segment.waves.exists() or segment.alert_rules.exists() or \
+            segment.action_plans.exists():
         return False
     segment.delete()
     return True

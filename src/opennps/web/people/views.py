@@ -175,8 +175,8 @@ def segment_edit(request: HttpRequest, segment_pk: int | None = None) -> HttpRes
 def segment_delete(request: HttpRequest, segment_pk: int) -> HttpResponse:
     segment = _segment(request, segment_pk)
     if not segment_rules.delete_segment(segment):
-        messages.error(request, _("This segment is used by waves or alert rules; change "
-                                  "or cancel them first."))
+        messages.error(request, _("This segment is used by waves, alert rules or action "
+                                  "plans; change or cancel them first."))
         return redirect("people:segment_edit", segment_pk=segment.pk)
     messages.success(request, _("Segment deleted."))
     return redirect("people:segments")

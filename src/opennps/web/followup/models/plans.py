@@ -52,6 +52,13 @@ class ActionPlan(models.Model):
                               blank=True, related_name="+", verbose_name=_("owner"))
     themes = models.JSONField(_("themes"), default=list, blank=True)
     properties = models.JSONField(_("segment"), default=dict, blank=True)
+    # A saved people segment: the answers of the people in it now (as well as the
+    # properties above, when both are set). PROTECT: deleting it would widen the plan.
+    segment = models.ForeignKey(
+        "people.Segment", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="action_plans", verbose_name=_("people segment"),
+        help_text=_("Only answers from people in this saved segment (People, Segments)."),
+    )
     start_date = models.DateField(_("start date"))
     window_days = models.PositiveSmallIntegerField(_("days compared"), default=90)
     target_nps = models.SmallIntegerField(_("target NPS"), null=True, blank=True)

@@ -1,11 +1,12 @@
 """Action plans: did the NPS move after the start? And the "you said, we did" message.
 
 A plan's answers are its survey's, in its segment (person properties at answer time, as
-the dashboard's ``prop.`` filters). "Before" is the ``window_days`` days up to the start
-date; "after" is from the start date for as long, or until now. Each row compares after
-with before with ``opennps.core.compare_nps`` (adjusted Wald, the service's confidence
-level): the segment as a whole, then the answers mentioning each linked theme, with the
-theme's share of the comments in each window.
+the dashboard's ``prop.`` filters, and the people of a saved segment as it is now).
+"Before" is the ``window_days`` days up to the start date; "after" is from the start
+date for as long, or until now. Each row compares after with before with
+``opennps.core.compare_nps`` (adjusted Wald, the service's confidence level): the segment
+as a whole, then the answers mentioning each linked theme, with the theme's share of the
+comments in each window.
 """
 
 from __future__ import annotations
@@ -88,6 +89,10 @@ def answers_of(plan: ActionPlan) -> QuerySet[Response]:
     answers = Response.objects.filter(survey_id=plan.survey_id)
     for key, value in sorted((plan.properties or {}).items()):
         answers = answers.filter(Exact(JSONKeyText("person_properties", key), str(value)))
+    if plan.segment_id is not None:
+        from opennps.web.people.segments import members
+
+        answers = answers.filter(person__in=members(plan.segment).values("pk"))
     return answers
 
 
