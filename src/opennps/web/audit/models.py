@@ -39,6 +39,14 @@ class Action(models.TextChoices):
     API_KEY_USED = "api_key_used", _("API key used")
     API_KEY_CREATED = "api_key_created", _("API key created")
     API_KEY_REVOKED = "api_key_revoked", _("API key revoked")
+    CONTACTS_IMPORTED = "contacts_imported", _("contacts imported")
+    SEGMENT_SAVED = "segment_saved", _("people segment saved")
+    WAVE_CREATED = "wave_created", _("wave created")
+    WAVE_STATUS = "wave_status", _("wave paused, resumed or cancelled")
+    SUPPRESSIONS_CHANGED = "suppressions_changed", _("suppression list changed")
+    RULE_SAVED = "rule_saved", _("alert rule saved")
+    WEBHOOK_SAVED = "webhook_saved", _("webhook saved")
+    PLAN_SAVED = "plan_saved", _("action plan saved")
 
 
 class AuditEvent(models.Model):

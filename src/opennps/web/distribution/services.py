@@ -10,6 +10,9 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from opennps.web.audit.models import Action
+from opennps.web.audit.services import record
+
 from .models import (
     Invitation,
     InvitationStatus,
@@ -28,18 +31,31 @@ def create_wave(survey: Any, *, name: str, segment: Any, rhythm: str, interval: 
                 weekdays: list[int], hour_from: int, hour_to: int, user: Any = None) -> Wave:
     """A new active wave; it first runs at ``starts_at`` (now when None)."""
     starts = starts_at or timezone.now()
-    return Wave.objects.create(
+    wave = Wave.objects.create(
         survey=survey, name=name, segment=segment, rhythm=rhythm,
         interval=interval if rhythm != Rhythm.ONCE else 1, starts_at=starts,
         sample_percent=sample_percent, spread=spread and rhythm != Rhythm.ONCE,
         weekdays=sorted(set(weekdays)), hour_from=hour_from, hour_to=hour_to,
         next_run_at=starts, created_by=user if getattr(user, "pk", None) else None)
+    record(Action.WAVE_CREATED, organisation=survey.organisation_id, target=wave,
+           details={"survey": survey.pk, "segment": getattr(segment, "pk", None),
+                    "rhythm": str(rhythm), "interval": wave.interval,
+                    "sample_percent": sample_percent}, user=user)
+    return wave
+
+
+def _status_changed(wave: Wave, change: str, **details: Any) -> None:
+    record(Action.WAVE_STATUS, organisation=wave.survey.organisation_id, target=wave,
+           details={"change": change, **details})
 
 
 def pause(wave: Wave) -> bool:
     """Stop running and sending the wave (queued e-mails wait)."""
-    return bool(Wave.objects.filter(pk=wave.pk, status=WaveStatus.ACTIVE).update(
+    paused = bool(Wave.objects.filter(pk=wave.pk, status=WaveStatus.ACTIVE).update(
         status=WaveStatus.PAUSED))
+    if paused:
+        _status_changed(wave, "paused")
+    return paused
 
 
 def resume(wave: Wave, *, now: datetime | None = None) -> bool:
@@ -53,16 +69,20 @@ def resume(wave: Wave, *, now: datetime | None = None) -> bool:
     if not finished and fresh.next_run_at is not None and fresh.next_run_at < now:
         fresh.next_run_at = now
     fresh.save(update_fields=["status", "next_run_at"])
+    _status_changed(fresh, "resumed")
     return True
 
 
 @transaction.atomic
 def cancel(wave: Wave) -> int:
     """End the wave for good: no more runs; its queued e-mails are cancelled (count)."""
-    Wave.objects.filter(pk=wave.pk).exclude(status=WaveStatus.CANCELLED).update(
+    changed = Wave.objects.filter(pk=wave.pk).exclude(status=WaveStatus.CANCELLED).update(
         status=WaveStatus.CANCELLED, next_run_at=None)
-    return Invitation.objects.filter(wave=wave, status=InvitationStatus.QUEUED).update(
+    cancelled = Invitation.objects.filter(wave=wave, status=InvitationStatus.QUEUED).update(
         status=InvitationStatus.CANCELLED)
+    if changed:
+        _status_changed(wave, "cancelled", emails_cancelled=cancelled)
+    return int(cancelled)
 
 
 @dataclass(frozen=True)

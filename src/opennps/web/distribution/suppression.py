@@ -236,9 +236,27 @@ def import_suppressions(organisation: Any, source: str | os.PathLike[str], *,
                                 _("imported from %(name)s") % {"name": report.name})
         for email in unique:
             _cancel_queued(organisation.pk, email, _("the address is on the suppression list"))
+        _audit(organisation.pk, "imported", file=report.name, added=report.added)
     report.already = len(unique) - report.added
     report.written = True
     return report
+
+
+def _audit(organisation_id: int, change: str, **details: Any) -> None:
+    from opennps.web.audit.models import Action
+    from opennps.web.audit.services import record
+
+    record(Action.SUPPRESSIONS_CHANGED, organisation=organisation_id,
+           details={"change": change, **details})
+
+
+@transaction.atomic
+def add_by_hand(organisation_id: int, email: str, *, by: str) -> int:
+    """Put one address on the list from the Suppressions page (audited; bounces and
+    unsubscribes come through :func:`suppress` and are not)."""
+    added = suppress(organisation_id, [email], SuppressionReason.MANUAL, by)
+    _audit(organisation_id, "added", email=normalise(email), added=added)
+    return added
 
 
 def _is_email(value: str) -> bool:
@@ -250,7 +268,10 @@ def _is_email(value: str) -> bool:
 
 
 def remove(organisation: Any, email: str) -> int:
-    """Take an address off the list (the person's unsubscribe or bounce mark stays)."""
+    """Take an address off the list (the person's unsubscribe or bounce mark stays);
+    audited, since mail may reach the address again."""
     deleted, _by_model = Suppression.objects.filter(organisation=organisation,
                                                     email=normalise(email)).delete()
+    if deleted:
+        _audit(getattr(organisation, "pk", organisation), "removed", email=normalise(email))
     return deleted

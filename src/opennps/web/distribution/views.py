@@ -39,7 +39,7 @@ from .forms import (
     SurveyDistributionForm,
     WaveForm,
 )
-from .models import Suppression, SuppressionReason, Wave, WaveStatus
+from .models import Suppression, Wave, WaveStatus
 
 
 def _survey(request: HttpRequest, pk: int) -> Survey:
@@ -184,8 +184,8 @@ def suppression_list(request: HttpRequest) -> HttpResponse:
         if not can_manage:
             return HttpResponse(status=403)
         if request.POST.get("form") == "add" and form.is_valid():
-            suppression.suppress(organisation.pk, [form.cleaned_data["email"]],
-                                 SuppressionReason.MANUAL, request.user.email)
+            suppression.add_by_hand(organisation.pk, form.cleaned_data["email"],
+                                    by=request.user.email)
             messages.success(request, _("Added to the suppression list."))
             return redirect("distribution:suppressions")
         if request.POST.get("form") == "import" and upload.is_valid():

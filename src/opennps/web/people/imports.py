@@ -288,7 +288,14 @@ def import_people(
         if not skip_invalid:
             report.skipped_rows = []
         return report
-    report.created, report.updated = _store(organisation, rows)
+    from opennps.web.audit.models import Action
+    from opennps.web.audit.services import record
+
+    with transaction.atomic():
+        report.created, report.updated = _store(organisation, rows)
+        record(Action.CONTACTS_IMPORTED, organisation=organisation,
+               details={"file": report.name, "created": report.created,
+                        "updated": report.updated})
     report.written = True
     return report
 

@@ -217,17 +217,28 @@ def members_among(segment_ids: Iterable[int], person_ids: Iterable[int]
 
 def save_segment(segment: Segment, *, name: str, conditions: list[Condition]) -> Segment:
     """Store the segment's name and conditions (already checked)."""
+    from opennps.web.audit.models import Action
+    from opennps.web.audit.services import record
+
+    created = segment.pk is None
     segment.name = name
     segment.conditions = [c.as_dict() for c in conditions]
     segment.save()
+    record(Action.SEGMENT_SAVED, organisation=segment.organisation_id, target=segment,
+           details={"created": created, "conditions": segment.conditions})
     return segment
 
 
 def delete_segment(segment: Segment) -> bool:
     """Delete a segment unless waves, alert rules or action plans use it; True when
     deleted."""
+    from opennps.web.audit.models import Action
+    from opennps.web.audit.services import record
+
     if segment.waves.exists() or segment.alert_rules.exists() or \
             segment.action_plans.exists():
         return False
+    record(Action.DELETED, organisation=segment.organisation_id,
+           target=("segment", segment.pk, segment.name), details={"kind": "people segment"})
     segment.delete()
     return True

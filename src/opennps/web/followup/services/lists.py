@@ -99,6 +99,16 @@ def passives_csv(answers: Sequence[Response]) -> str:
          a.comment, ", ".join(themes), _properties(a)] for a, themes in with_themes(answers)))
 
 
+def export_csv(survey: Survey, group: Segment, answers: Sequence[Response]) -> str:
+    """The promoters' or passives' CSV, written to the audit log as an export."""
+    from opennps.web.audit.models import Action
+    from opennps.web.audit.services import record
+
+    record(Action.EXPORTED, organisation=survey.organisation_id, target=survey,
+           details={"list": str(group), "rows": len(answers)})
+    return promoters_csv(answers) if group == Segment.PROMOTER else passives_csv(answers)
+
+
 def record_review_click(response: Response) -> None:
     """Count one click on the thank-you page's review link."""
     now = timezone.now()

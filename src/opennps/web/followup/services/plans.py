@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.db.models.lookups import Exact
 from django.utils import timezone
@@ -23,6 +24,8 @@ from django.utils.translation import gettext as _
 
 from opennps.core import NPSComparisonResult, NPSResult, Segment, compare_nps
 from opennps.errors import OpenNPSError
+from opennps.web.audit.models import Action
+from opennps.web.audit.services import record
 from opennps.web.dashboard.figures import METHOD, confidence
 from opennps.web.surveys.filters import JSONKeyText, start_of
 from opennps.web.surveys.models import Response, Survey
@@ -142,13 +145,20 @@ def plan_figures(plan: ActionPlan, now: datetime | None = None) -> list[PlanRow]
     return rows
 
 
+@transaction.atomic
 def save_plan(plan: ActionPlan) -> ActionPlan:
     """Store an action plan."""
+    created = plan.pk is None
     plan.save()
+    record(Action.PLAN_SAVED, organisation=plan.organisation_id, target=plan,
+           details={"created": created, "status": str(plan.status)})
     return plan
 
 
+@transaction.atomic
 def delete_plan(plan: ActionPlan) -> None:
+    record(Action.DELETED, organisation=plan.organisation_id,
+           target=("actionplan", plan.pk, plan.title), details={"kind": "action plan"})
     plan.delete()
 
 

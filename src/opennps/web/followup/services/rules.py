@@ -34,6 +34,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from opennps.text import Answer, tag_comments
+from opennps.web.audit.models import Action
+from opennps.web.audit.services import record
 from opennps.web.conf import opennps_settings
 from opennps.web.surveys.models import Response, Survey
 from opennps.web.themes.models import ResponseText, ResponseTheme
@@ -143,26 +145,44 @@ def save_rule(rule: AlertRule, webhooks: Iterable[Any]) -> AlertRule:
     """Check, then store a rule and its webhooks."""
     chosen = list(webhooks)
     check_rule(rule, webhook_count=len(chosen))
+    created = rule.pk is None
     rule.save()
     rule.webhooks.set(chosen)
+    record(Action.RULE_SAVED, organisation=rule.organisation_id, target=rule,
+           details={"created": created, "active": rule.is_active,
+                    "webhooks": [w.pk for w in chosen]})
     return rule
 
 
+@transaction.atomic
 def delete_rule(rule: AlertRule) -> None:
+    record(Action.DELETED, organisation=rule.organisation_id,
+           target=("alertrule", rule.pk, rule.name), details={"kind": "alert rule"})
     rule.delete()
 
 
+@transaction.atomic
 def save_webhook(webhook: Webhook) -> Webhook:
     """Store a webhook whose URL passed the address check (:func:`..outbound.resolve`)."""
+    from urllib.parse import urlsplit
+
     from .. import outbound
 
     outbound.resolve(webhook.url)
+    created = webhook.pk is None
     webhook.save()
+    # The host only: a webhook URL often carries its secret in the path (Slack, Teams).
+    record(Action.WEBHOOK_SAVED, organisation=webhook.organisation_id, target=webhook,
+           details={"created": created, "host": urlsplit(webhook.url).hostname or "",
+                    "format": str(webhook.format)})
     return webhook
 
 
+@transaction.atomic
 def delete_webhook(webhook: Webhook) -> None:
     """Delete a webhook with its delivery log; rules that used it keep their other actions."""
+    record(Action.DELETED, organisation=webhook.organisation_id,
+           target=("webhook", webhook.pk, webhook.name), details={"kind": "webhook"})
     webhook.delete()
 
 

@@ -39,9 +39,8 @@ def _group_page(request: HttpRequest, pk: int, group: Segment) -> HttpResponse:
     answers = lists.of_group(survey, filters, group)
     if request.GET.get("format") == "csv":
         rows = list(answers)
-        if group == Segment.PROMOTER:
-            return _csv(lists.promoters_csv(rows), f"promoters-{survey.pk}.csv")
-        return _csv(lists.passives_csv(rows), f"passives-{survey.pk}.csv")
+        name = "promoters" if group == Segment.PROMOTER else "passives"
+        return _csv(lists.export_csv(survey, group, rows), f"{name}-{survey.pk}.csv")
     shown = list(answers[:lists.PAGE_SIZE])
     return render(request, "followup/group_list.html", {
         "survey": survey, "group": str(group), "total": answers.count(),
