@@ -157,9 +157,9 @@ def run_server(host: str, port: int, *, workers: int, threads: int) -> None:
 
     A worker that dies (killed, out of memory) is replaced at once. granian itself stops
     when the same worker dies again within a few seconds of being replaced (its guard
-    against a crash loop); the service then starts it afresh (after 0.2 s, doubled up to
-    5 s while restarts follow each other within a minute), so a run of crashes costs a
-    moment of refused connections, never the service.
+    against a crash loop); the service then starts it afresh at once (then after 0.5 s,
+    doubled up to 5 s, while restarts follow each other within a minute), so a run of
+    crashes costs a moment of refused connections, never the service.
     """
     import logging
     import time
@@ -173,7 +173,7 @@ def run_server(host: str, port: int, *, workers: int, threads: int) -> None:
 
     warm_engine()  # in this process, before the workers are forked: they share it
     access_log = os.environ.get("OPENNPS_ACCESS_LOG") or None
-    delay = 0.2
+    delay = 0.0
     while True:
         started = time.monotonic()
         server = Server(
@@ -189,7 +189,10 @@ def run_server(host: str, port: int, *, workers: int, threads: int) -> None:
                 raise
             logging.getLogger("opennps.serve").error(
                 "The server stopped after its workers died in a row; starting it again.")
-            delay = min(delay * 2, 5.0) if time.monotonic() - started < 60 else 0.2
-            time.sleep(delay)
+            if time.monotonic() - started < 60:
+                time.sleep(delay)
+                delay = min(max(delay * 2, 0.5), 5.0)
+            else:
+                delay = 0.0
             continue
         return
