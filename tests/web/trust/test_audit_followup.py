@@ -125,3 +125,43 @@ class FollowUpAuditTests(TestCase):
         (event,) = self.events(Action.EXPORTED)
         self.assertEqual(event.details, {"list": "promoter", "rows": 1})
         self.assertEqual(event.actor_label, "owner@example.com")
+
+
+class CaseAuditTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        from opennps.web.people.models import Person
+
+        cls.organisation = make_organisation()
+        cls.agent = make_user(cls.organisation, email="agent@example.com", role="agent")
+        cls.survey = make_survey(cls.organisation)
+        cls.customer = Person.objects.create(organisation=cls.organisation,
+                                             email="customer@example.com")
+
+    def test_status_and_owner_changes_and_replies_are_recorded_tags_alone_are_not(self
+                                                                                 ) -> None:
+        from opennps.web.followup.models import CaseStatus
+        from opennps.web.followup.services import cases
+        from opennps.web.surveys.services import answers
+
+        response = answers.record_score(make_request(self.survey, person=self.customer), 1,
+                                        language="en")
+        case = cases.open_case(response)
+        tags_only = cases.CaseChange(str(case.status), case.owner_id, case.due_at, ["vip"],
+                                     case.root_cause)
+        case = cases.update_case(case, tags_only, version=case.version, by=self.agent)
+        closing = cases.CaseChange(str(CaseStatus.RESOLVED), self.agent.pk, case.due_at,
+                                   ["vip"], "price")
+        before_status, before_owner = str(case.status), case.owner_id
+        case = cases.update_case(case, closing, version=case.version, by=self.agent)
+        cases.queue_reply(case, author=self.agent, subject="Sorry", body="We fixed it.")
+        events = AuditEvent.objects.filter(organisation=self.organisation)
+        (changed,) = events.filter(action=Action.CASE_CHANGED)
+        expected = {"status": [before_status, "resolved"], "root_cause": ["", "price"]}
+        if before_owner != self.agent.pk:
+            expected["owner_id"] = [before_owner, self.agent.pk]
+        self.assertEqual(changed.details, expected)
+        self.assertEqual((changed.target_type, changed.actor_label),
+                         ("case", "agent@example.com"))
+        (replied,) = events.filter(action=Action.CASE_REPLIED)
+        self.assertEqual(replied.details["language"], "en")

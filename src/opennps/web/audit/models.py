@@ -47,6 +47,8 @@ class Action(models.TextChoices):
     RULE_SAVED = "rule_saved", _("alert rule saved")
     WEBHOOK_SAVED = "webhook_saved", _("webhook saved")
     PLAN_SAVED = "plan_saved", _("action plan saved")
+    CASE_CHANGED = "case_changed", _("follow-up case status or owner changed")
+    CASE_REPLIED = "case_replied", _("reply to a customer queued")
 
 
 class AuditEvent(models.Model):

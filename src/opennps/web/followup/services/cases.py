@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 
 from opennps.errors import OpenNPSError
 from opennps.web.accounts.models import Role
+from opennps.web.audit.models import Action
+from opennps.web.audit.services import record
 from opennps.web.conf import opennps_settings
 from opennps.web.surveys.models import Response
 
@@ -155,9 +157,17 @@ def update_case(case: Case, change: CaseChange, *, version: int, by: Any,
         values["resolved_at"] = None
     if change.contacted:
         values["first_contact_at"] = Coalesce(F("first_contact_at"), now)
+    before = Case.objects.filter(pk=case.pk, version=version).values(
+        "status", "owner_id", "root_cause").first()
     updated = Case.objects.filter(pk=case.pk, version=version).update(**values)
-    if not updated:
+    if not updated or before is None:
         raise StaleCaseError(Case.objects.select_related("updated_by").get(pk=case.pk))
+    after = {"status": change.status, "owner_id": change.owner_id,
+             "root_cause": change.root_cause}
+    moved = {key: [before[key], value] for key, value in after.items() if before[key] != value}
+    if moved:  # who closed or handed on a case; tags and due dates are the case's own
+        record(Action.CASE_CHANGED, organisation=case.organisation_id, target=case,
+               details=moved, user=by)
     return Case.objects.get(pk=case.pk)
 
 
@@ -212,6 +222,8 @@ def queue_reply(case: Case, *, author: Any, subject: str, body: str) -> CaseRepl
                                  updated_by=author)
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
     tasks.send_reply.enqueue(reply.pk)
+    record(Action.CASE_REPLIED, organisation=case.organisation_id, target=case,
+           details={"reply": reply.pk, "language": reply.language}, user=author)
     return reply
 
 
