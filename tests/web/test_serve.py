@@ -158,3 +158,22 @@ def test_a_killed_worker_is_replaced_and_a_crash_loop_restarts_the_server(
         output = _stop(server)
     assert "starting it again" in output, output
     assert server.returncode == 0, output
+
+
+def test_a_second_serve_on_a_taken_port_stops_with_the_reason(tmp_path: Path) -> None:
+    """granian binds with SO_REUSEPORT: without the check a second service would share the
+    port with the first, each with its own data, instead of failing."""
+    with socket.socket() as taken:
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "opennps", "--lang", "en", "serve", "--data-dir",
+             str(tmp_path), "--port", str(port)],
+            capture_output=True, text=True, timeout=60,
+            env={k: v for k, v in os.environ.items()
+                 if k not in {"DATABASE_URL", "OPENNPS_SECRET_KEY", "DJANGO_SETTINGS_MODULE"}})
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"Port {port} on 127.0.0.1 is in use" in result.stderr
+    assert not (tmp_path / "opennps.sqlite3").exists()  # stopped before anything else

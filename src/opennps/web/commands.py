@@ -70,6 +70,28 @@ def _fail(message: str) -> None:
     raise click.ClickException(message)
 
 
+def _port_in_use(host: str, port: int) -> bool:
+    """Whether something listens on ``host:port`` already. granian's workers bind with
+    SO_REUSEPORT on Linux, so a second ``serve`` on a taken port would share it silently
+    with the first instead of failing; a plain bind (without that option) tells."""
+    import socket
+
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM)[0]
+    except OSError:
+        return False  # an address that cannot be used: granian says so
+    with socket.socket(family, kind, proto) as probe:
+        # SO_REUSEADDR: connections of an earlier run waiting in TIME_WAIT do not count,
+        # a socket listening there does.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError:
+            return True
+    return False
+
+
 @click.command(cls=Command, help=gettext_noop(
     "Start the survey service on http://HOST:PORT.\n\n"
     "Uses SQLite in the data folder unless DATABASE_URL is set; applies migrations on start. "
@@ -94,6 +116,10 @@ def serve(host: str, port: int, data_dir: Path | None, demo: bool, workers: int 
           threads: int, background: bool) -> None:
     from opennps.web._setup import configure
 
+    if _port_in_use(host, port):
+        _fail(_("Port %(port)s on %(host)s is in use: is OpenNPS (or another server) running "
+                "there already? Stop it, or start this one with another --port.")
+              % {"port": port, "host": host})
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     os.environ.setdefault("OPENNPS_BASE_URL", f"http://{shown}:{port}")
     folder = configure(data_dir)
