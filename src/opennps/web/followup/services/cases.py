@@ -157,14 +157,17 @@ def update_case(case: Case, change: CaseChange, *, version: int, by: Any,
         values["resolved_at"] = None
     if change.contacted:
         values["first_contact_at"] = Coalesce(F("first_contact_at"), now)
-    before = Case.objects.filter(pk=case.pk, version=version).values(
-        "status", "owner_id", "root_cause").first()
+    # Every change of these fields moves the version, so the case as loaded at ``version``
+    # is the state the update replaces (read only when the caller holds another version).
+    before = case if case.version == version else Case.objects.filter(
+        pk=case.pk, version=version).first()
     updated = Case.objects.filter(pk=case.pk, version=version).update(**values)
     if not updated or before is None:
         raise StaleCaseError(Case.objects.select_related("updated_by").get(pk=case.pk))
     after = {"status": change.status, "owner_id": change.owner_id,
              "root_cause": change.root_cause}
-    moved = {key: [before[key], value] for key, value in after.items() if before[key] != value}
+    moved = {key: [getattr(before, key), value] for key, value in after.items()
+             if getattr(before, key) != value}
     if moved:  # who closed or handed on a case; tags and due dates are the case's own
         record(Action.CASE_CHANGED, organisation=case.organisation_id, target=case,
                details=moved, user=by)
