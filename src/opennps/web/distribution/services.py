@@ -49,6 +49,7 @@ def _status_changed(wave: Wave, change: str, **details: Any) -> None:
            details={"change": change, **details})
 
 
+@transaction.atomic
 def pause(wave: Wave) -> bool:
     """Stop running and sending the wave (queued e-mails wait)."""
     paused = bool(Wave.objects.filter(pk=wave.pk, status=WaveStatus.ACTIVE).update(
@@ -58,6 +59,7 @@ def pause(wave: Wave) -> bool:
     return paused
 
 
+@transaction.atomic
 def resume(wave: Wave, *, now: datetime | None = None) -> bool:
     """Run and send again; a one-off that had already run goes on sending only."""
     now = now or timezone.now()

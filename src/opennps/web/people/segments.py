@@ -239,6 +239,6 @@ def delete_segment(segment: Segment) -> bool:
             segment.action_plans.exists():
         return False
     record(Action.DELETED, organisation=segment.organisation_id,
-           target=("segment", segment.pk, segment.name), details={"kind": "people segment"})
+           target=segment, details={"kind": "people segment"})
     segment.delete()
     return True

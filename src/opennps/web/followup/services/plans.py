@@ -158,7 +158,7 @@ def save_plan(plan: ActionPlan) -> ActionPlan:
 @transaction.atomic
 def delete_plan(plan: ActionPlan) -> None:
     record(Action.DELETED, organisation=plan.organisation_id,
-           target=("actionplan", plan.pk, plan.title), details={"kind": "action plan"})
+           target=plan, details={"kind": "action plan"})
     plan.delete()
 
 

@@ -157,7 +157,7 @@ def save_rule(rule: AlertRule, webhooks: Iterable[Any]) -> AlertRule:
 @transaction.atomic
 def delete_rule(rule: AlertRule) -> None:
     record(Action.DELETED, organisation=rule.organisation_id,
-           target=("alertrule", rule.pk, rule.name), details={"kind": "alert rule"})
+           target=rule, details={"kind": "alert rule"})
     rule.delete()
 
 
@@ -182,7 +182,7 @@ def save_webhook(webhook: Webhook) -> Webhook:
 def delete_webhook(webhook: Webhook) -> None:
     """Delete a webhook with its delivery log; rules that used it keep their other actions."""
     record(Action.DELETED, organisation=webhook.organisation_id,
-           target=("webhook", webhook.pk, webhook.name), details={"kind": "webhook"})
+           target=webhook, details={"kind": "webhook"})
     webhook.delete()
 
 
